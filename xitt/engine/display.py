@@ -1,0 +1,102 @@
+"""The live view of a run: steps done / cached / running / left, and the running step's own bar.
+
+Rendering only; the scheduler tells a ``Reporter`` what happens and never draws itself.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping, Protocol, Sequence
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+from xitt.engine.graph import Step
+
+
+class Reporter(Protocol):
+    def start(self, planned: Sequence) -> None: ...
+    def step_started(self, step: Step) -> None: ...
+    def step_progress(self, step: Step, done: int, total: int, metrics: Mapping[str, float]) -> None: ...
+    def step_finished(self, step: Step, status: str, seconds: float) -> None: ...
+    def finish(self) -> None: ...
+
+
+class NullReporter:
+    """Silent: for tests and `--quiet`."""
+
+    def start(self, planned: Sequence) -> None: ...
+    def step_started(self, step: Step) -> None: ...
+    def step_progress(self, step: Step, done: int, total: int, metrics: Mapping[str, float]) -> None: ...
+    def step_finished(self, step: Step, status: str, seconds: float) -> None: ...
+    def finish(self) -> None: ...
+
+
+def format_metrics(metrics: Mapping[str, float]) -> str:
+    parts = []
+    if "loss" in metrics:
+        parts.append(f"loss {metrics['loss']:.3f}")
+    if "examples_per_s" in metrics:
+        parts.append(f"{metrics['examples_per_s']:,.0f} ex/s")
+    parts.extend(f"{k} {v:.3g}" for k, v in metrics.items() if k not in ("loss", "examples_per_s"))
+    return "  ".join(parts)
+
+
+class RichReporter:
+    """Two bars under a log of finished steps: the whole graph, and the step running now."""
+
+    def __init__(self, console: Console | None = None):
+        self.console = console or Console()
+        self.progress = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}", style="bold"),
+            BarColumn(bar_width=30),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[info]}"),
+            TimeElapsedColumn(),
+            TextColumn("eta"),
+            TimeRemainingColumn(),
+            console=self.console,
+            refresh_per_second=8,
+            transient=False,
+        )
+        self.counts = {"ran": 0, "cached": 0}
+        self.total = 0
+        self.overall = None
+        self.current = None
+
+    def _summary(self, running: int) -> str:
+        left = self.total - self.counts["ran"] - self.counts["cached"] - running
+        return f"done {self.counts['ran']} · cached {self.counts['cached']} · running {running} · left {left}"
+
+    def start(self, planned: Sequence) -> None:
+        self.total = len(planned)
+        to_run = sum(1 for p in planned if not p.cached)
+        self.console.print(f"[bold]{self.total}[/] steps: [green]{self.total - to_run} cached[/], [yellow]{to_run} to run[/]")
+        self.overall = self.progress.add_task("steps", total=self.total, info=self._summary(0))
+        self.progress.start()
+
+    def step_started(self, step: Step) -> None:
+        self.progress.update(self.overall, info=self._summary(1))
+        self.current = self.progress.add_task(_short(step.id), total=None, info="")
+
+    def step_progress(self, step: Step, done: int, total: int, metrics: Mapping[str, float]) -> None:
+        if self.current is not None:
+            self.progress.update(self.current, completed=done, total=total, info=format_metrics(metrics))
+
+    def step_finished(self, step: Step, status: str, seconds: float) -> None:
+        self.counts[status] += 1
+        if self.current is not None:
+            self.progress.remove_task(self.current)
+            self.current = None
+        if status == "ran":
+            self.progress.console.print(f"  [green]✓[/] {step.id} [dim]{seconds:.1f}s[/]")
+        self.progress.update(self.overall, completed=self.counts["ran"] + self.counts["cached"], info=self._summary(0))
+
+    def finish(self) -> None:
+        if self.current is not None:
+            self.progress.remove_task(self.current)
+        self.progress.stop()
+
+
+def _short(text: str, width: int = 48) -> str:
+    return text if len(text) <= width else "…" + text[-(width - 1):]

@@ -1,0 +1,119 @@
+"""The checked program: what the checker hands to the compiler.
+
+Plain frozen dataclasses with every name resolved and every language selector expanded;
+nothing downstream sees Lark trees or the AST. Parameter values are JSON-able
+(str, int, float, bool, lists of those).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from xitt.errors import Location
+
+Params = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class WorldSpec:
+    """``world toy(languages: 6, seed: 7)``: the built-in world and its parameters."""
+
+    name: str  # the name tasks are referred to by, e.g. "toy"
+    kind: str  # "toy" is the only kind for now
+    params: Params
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """``model base = toy_mlm(layers: 2, hidden: 64)`` or ``hf("xlm-roberta-large")``."""
+
+    name: str
+    kind: str  # "toy_mlm" | "hf"
+    params: Params  # for hf: {"name": "xlm-roberta-large"}
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
+class TaskRef:
+    """One task of a task set with its languages resolved (``*`` expanded)."""
+
+    source: str  # the world name ("toy") or a registered real source later
+    task: str
+    train_languages: tuple[str, ...]
+    eval_languages: tuple[str, ...] = ()  # empty for intermediate tasks
+
+    @property
+    def label(self) -> str:
+        langs = ",".join(self.train_languages)
+        return f"{self.task}@{langs if len(self.train_languages) < 4 else '*'}"
+
+
+@dataclass(frozen=True)
+class TaskSet:
+    """A named set of tasks. A set written with ``train @ .. eval @ ..`` is a target set;
+    any other set is a set of intermediate tasks, each task trained on alone."""
+
+    name: str
+    role: str  # "intermediate" | "target"
+    tasks: tuple[TaskRef, ...]
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
+class SimilaritySpec:
+    """``similarity text = text_embedding(pool: mean, samples: 512)``."""
+
+    name: str
+    measure: str
+    params: Params
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
+class CorrelateSpec:
+    """``correlate spearman(similarity.*, gain) per target with permutation(1000)``."""
+
+    methods: tuple[str, ...]
+    similarities: tuple[str, ...]  # names of SimilaritySpec, wildcards expanded
+    outcome: str = "gain"
+    per: str = "target"  # "target" | "language" | "pooled"
+    settings: Params = field(default_factory=dict)  # e.g. {"bootstrap": 2000, "permutation": 10000, "adjust": "holm"}
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
+class CompareSpec:
+    """``compare english vs multilingual``: two intermediate task sets."""
+
+    left: str
+    right: str
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    """``report table, heatmap(gain) to "reports/quickstart"``."""
+
+    items: tuple[tuple[str, Params], ...]  # (kind, params), e.g. ("table", {})
+    path: str
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
+class Program:
+    name: str
+    source_path: str
+    world: WorldSpec
+    model: ModelSpec
+    task_sets: tuple[TaskSet, ...]
+    train: Mapping[str, Params]  # "intermediate" / "target" -> {"lr": .., "epochs": .., "batch": ..}
+    seeds: tuple[int, ...]
+    similarities: tuple[SimilaritySpec, ...]
+    correlations: tuple[CorrelateSpec, ...]
+    comparisons: tuple[CompareSpec, ...] = ()
+    report: ReportSpec | None = None
+
+    def sets(self, role: str) -> tuple[TaskSet, ...]:
+        return tuple(s for s in self.task_sets if s.role == role)

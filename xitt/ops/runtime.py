@@ -1,0 +1,40 @@
+"""What every model-touching op shares: thread and device setup, encoder artifacts."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from xitt.engine.registry import StepContext
+from xitt.engine.store import Artifact
+
+ENCODER_DIR = "encoder"
+TOKENIZER_FILE = "tokenizer.json"
+
+
+def setup_torch(ctx: StepContext):
+    """Use every core we are given, pick the device, and record it in provenance."""
+    import torch
+
+    from xitt.models.device import pick_device
+
+    torch.set_num_threads(max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+    device = pick_device()
+    ctx.info["device"] = torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu"
+    return device
+
+
+def load_encoder_artifact(artifact: Artifact, device):
+    from xitt.models.io import load_encoder
+    from xitt.models.tokenizer import load_tokenizer
+
+    return load_encoder(artifact.file(ENCODER_DIR), device=device), load_tokenizer(artifact.file(TOKENIZER_FILE))
+
+
+def save_encoder_artifact(encoder, tokenizer_file: Path, out_dir: Path) -> None:
+    """An encoder artifact holds its weights and the tokenizer it reads with."""
+    from xitt.models.io import save_encoder
+
+    save_encoder(encoder, out_dir / ENCODER_DIR)
+    shutil.copyfile(tokenizer_file, out_dir / TOKENIZER_FILE)
