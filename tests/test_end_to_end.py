@@ -1,0 +1,79 @@
+"""The whole stack on a tiny study: caching by the engine's own count, the CLI, located errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from tests.conftest import REPO, TINY, run_file
+
+
+def _variant(tiny_study, name: str, old: str, new: str):
+    assert old in TINY
+    path = tiny_study.parent / name
+    path.write_text(TINY.replace(old, new))
+    return path
+
+
+def test_second_run_is_all_cached(tiny_study):
+    summary = run_file(tiny_study)
+    assert summary.executed == []
+    assert len(summary.cached) == len(summary.keys) > 10
+
+
+def test_editing_a_similarity_parameter_reruns_only_similarity_and_correlation(tiny_study):
+    path = _variant(tiny_study, "sim_edit.xitt", "samples: 32", "samples: 24")
+    summary = run_file(path)
+    assert summary.executed == ["similarity/text", "correlate/1"]
+
+
+def test_editing_the_target_learning_rate_does_not_rerun_intermediate_training(tiny_study):
+    path = _variant(tiny_study, "lr_edit.xitt", "train target(lr: 1e-3", "train target(lr: 2e-3")
+    summary = run_file(path)
+    assert not [s for s in summary.executed if s.startswith(("intermediate/", "pretrain/", "tokenizer", "world"))]
+    assert [s for s in summary.executed if s.startswith("target/")]
+    assert "gains" in summary.executed and "similarity/text" not in summary.executed
+
+
+def _cli(*args, cwd=REPO):
+    return subprocess.run([sys.executable, "-m", "xitt.cli", *map(str, args)], capture_output=True, text=True, cwd=cwd)
+
+
+def test_cli_run_prints_correlation_table_and_writes_results(tiny_study):
+    done = _cli("run", tiny_study, "--quiet")
+    assert done.returncode == 0, done.stderr
+    assert "correlation of similarity with gain" in done.stdout
+    assert "0 steps ran" in done.stdout
+    results = json.loads((tiny_study.parent / "reports/tiny/results.json").read_text())
+    assert {r["similarity"] for r in results["correlations"][0]["rows"]} == {"text", "vocab"}
+
+
+def test_cli_plan_says_what_would_run_and_why(tiny_study):
+    path = _variant(tiny_study, "plan_edit.xitt", "samples: 32", "samples: 16")
+    done = _cli("plan", path)
+    assert done.returncode == 0, done.stderr
+    assert "params changed" in done.stdout and "2 to run" in done.stdout
+
+
+def test_syntax_error_is_located_with_a_caret_and_exit_code_2(tmp_path):
+    path = tmp_path / "broken.xitt"
+    path.write_text(TINY.replace("seeds 1", "seeds 1,"))
+    done = _cli("check", path)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    line = TINY.splitlines().index("seeds 1") + 1
+    assert f"broken.xitt:{line}:" in done.stderr or f"broken.xitt:{line + 1}:" in done.stderr
+    assert "^" in done.stderr
+
+
+def test_unknown_task_name_is_located_with_a_hint_and_exit_code_2(tmp_path):
+    path = tmp_path / "typo.xitt"
+    path.write_text(TINY.replace("toy.{paraphrase, pos}", "toy.{paraphrase, poss}"))
+    done = _cli("check", path)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    line = next(i for i, text in enumerate(path.read_text().splitlines(), 1) if "poss" in text)
+    column = path.read_text().splitlines()[line - 1].index("poss") + 1
+    assert f"typo.xitt:{line}:{column}:" in done.stderr
+    assert "did you mean 'pos'" in done.stderr

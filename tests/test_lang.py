@@ -1,0 +1,407 @@
+"""The language layer: parsing, checking, and the errors a user meets."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich.console import Console
+
+from xitt.errors import ProgramError, ProgramErrors
+from xitt.lang import ast, check, load_program, parse, render_error
+from xitt.lang.parser import statement_keywords
+from xitt.lang.program import TaskRef
+
+REPO = Path(__file__).resolve().parents[1]
+QUICKSTART = REPO / "experiments" / "quickstart.xitt"
+
+VALID = """\
+experiment study
+world toy(languages: 3, seed: 1)
+model base = toy_mlm(layers: 1, hidden: 32)
+tasks english = toy.{nli, sentiment} @ en
+tasks targets = toy.{paraphrase, pos} train @ en eval @ *
+similarity text = text_embedding(samples: 32)
+correlate spearman(similarity.*, gain)
+compare english vs english2
+tasks english2 = toy.nli @ {en, qaa}
+report table to "reports/study"
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "study.xitt") -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def errors_of(tmp_path: Path, text: str) -> list[ProgramError]:
+    """Every error a program gives, in order (one error or several)."""
+    with pytest.raises(ProgramError) as caught:
+        load_program(write(tmp_path, text))
+    error = caught.value
+    return list(error.errors) if isinstance(error, ProgramErrors) else [error]
+
+
+def the_error(tmp_path: Path, text: str) -> ProgramError:
+    errors = errors_of(tmp_path, text)
+    assert len(errors) == 1, [e.message for e in errors]
+    return errors[0]
+
+
+def rendered(error: ProgramError) -> str:
+    out = io.StringIO()
+    render_error(error, Console(file=out, width=200, color_system=None))
+    return out.getvalue()
+
+
+def column_of(line: str, word: str) -> int:
+    """1-based column of ``word`` in ``line``."""
+    return line.index(word) + 1
+
+
+# --- valid programs --------------------------------------------------------------------------
+
+
+def test_quickstart_checks_into_the_expected_program():
+    program = load_program(QUICKSTART)
+
+    assert program.name == "quickstart"
+    assert program.source_path == str(QUICKSTART)
+    assert (program.world.name, program.world.kind) == ("toy", "toy")
+    assert program.world.params["languages"] == 4 and program.world.params["seed"] == 7
+    assert program.world.params["train_size"] == 1000  # default filled
+    assert program.model.kind == "toy_mlm" and program.model.params["layers"] == 2
+    assert program.model.params["vocab_size"] == 4000  # default filled
+
+    every = ("en", "qaa", "qab", "qac")
+    english, multilingual = program.sets("intermediate")
+    assert [s.name for s in program.task_sets] == ["english", "multilingual", "targets"]
+    assert english.tasks == tuple(TaskRef("toy", t, ("en",)) for t in ("nli", "paraphrase", "sentiment"))
+    assert multilingual.tasks[0] == TaskRef("toy", "nli", every, ())
+    (targets,) = program.sets("target")
+    assert [r.task for r in targets.tasks] == ["nli", "paraphrase", "pos", "ner"]
+    assert all(r.train_languages == ("en",) and r.eval_languages == every for r in targets.tasks)
+
+    assert program.train["intermediate"] == {
+        "lr": 5e-4, "epochs": 2, "batch": 32, "max_length": 64, "warmup": 0.1, "freeze_embeddings": False,
+    }
+    assert program.train["target"]["epochs"] == 3
+    assert program.seeds == (1, 2)
+
+    text, vocab = program.similarities
+    assert (text.name, text.measure, dict(text.params)) == ("text", "text_embedding", {"pool": "mean", "samples": 256, "layer": -1})
+    assert (vocab.measure, vocab.params["measure"], vocab.params["top_k"]) == ("vocabulary", "jensen_shannon", 1000)
+
+    (correlate,) = program.correlations
+    assert correlate.methods == ("spearman",)
+    assert correlate.similarities == ("text", "vocab")
+    assert (correlate.outcome, correlate.per) == ("gain", "target")
+    assert dict(correlate.settings) == {"permutation": 1000}
+
+    (compare,) = program.comparisons
+    assert (compare.left, compare.right) == ("english", "multilingual")
+    assert program.report.items == (("table", {}),)
+    assert program.report.path == "reports/quickstart"
+
+
+def test_design_document_forms(tmp_path):
+    text = VALID.replace("model base = toy_mlm(layers: 1, hidden: 32)", 'model base = hf("xlm-roberta-large")').replace(
+        "correlate spearman(similarity.*, gain)",
+        "similarity vocab = vocabulary(measure: jaccard)\n"
+        "correlate spearman, kendall(similarity.*, gain) per language\n"
+        "    with bootstrap(2000), permutation(10000), adjust(holm)",
+    ).replace(
+        "report table to", "report table, heatmap(gain), scatter(similarity.*, gain) to"
+    )
+    program = load_program(write(tmp_path, text))
+
+    assert (program.model.kind, dict(program.model.params)) == ("hf", {"name": "xlm-roberta-large"})
+    (correlate,) = program.correlations
+    assert correlate.methods == ("spearman", "kendall")
+    assert correlate.similarities == ("text", "vocab")
+    assert correlate.per == "language"
+    assert dict(correlate.settings) == {"bootstrap": 2000, "permutation": 10000, "adjust": "holm"}
+    assert correlate.location.line == 8
+    assert program.report.items == (
+        ("table", {}),
+        ("heatmap", {"args": ["gain"]}),
+        ("scatter", {"args": ["similarity.text", "similarity.vocab", "gain"]}),
+    )
+
+
+def test_defaults_when_optional_statements_are_absent(tmp_path):
+    text = "\n".join(line for line in VALID.splitlines() if not line.startswith(("report", "compare")))
+    program = load_program(write(tmp_path, text))
+    assert program.seeds == (1,)
+    assert program.train["target"]["lr"] == 5e-4 and program.train["intermediate"]["epochs"] == 3
+    assert program.report is None and program.comparisons == ()
+    assert program.sets("intermediate")[1].tasks == (TaskRef("toy", "nli", ("en", "qaa")),)
+
+
+def test_values_comments_and_numbers():
+    module = parse('# c\nworld toy(a: 5e-4, b: 1e-5, c: -2, d: 3.0, e: true, f: "x\\"y", g: [1, two], h: mean) # c\n', "f.xitt")
+    (world,) = module.statements
+    values = {a.name.text: a.value for a in world.call.arguments}
+    assert values["a"] == ast.Number(5e-4, values["a"].location)
+    assert isinstance(values["c"].value, int) and values["c"].value == -2
+    assert isinstance(values["d"].value, float)
+    assert values["e"].value is True
+    assert values["f"].value == 'x"y'
+    assert [type(v).__name__ for v in values["g"].items] == ["Number", "Reference"]
+    assert values["h"].text == "mean"
+    assert (values["a"].location.line, values["a"].location.column, values["a"].location.end_column) == (2, 14, 18)
+
+
+def test_the_grammar_is_built_once_and_keywords_come_from_it():
+    from xitt.lang.parser import _lark
+
+    assert _lark() is _lark()
+    assert set(statement_keywords()) == {
+        "experiment", "world", "model", "tasks", "train", "seeds", "similarity", "correlate", "compare", "report",
+    }
+
+
+# --- syntax errors ---------------------------------------------------------------------------
+
+
+def test_syntax_error_has_location_source_line_and_caret(tmp_path):
+    text = QUICKSTART.read_text().replace("sentiment} @ en", "sentiment}} @ en")
+    path = write(tmp_path, text)
+    with pytest.raises(ProgramError) as caught:
+        load_program(path)
+    error = caught.value
+    line = next(li for li in text.splitlines() if "}}" in li)
+    line_number = text.splitlines().index(line) + 1
+    column = line.index("}}") + 2
+    assert (error.location.line, error.location.column) == (line_number, column)
+    assert error.message == "unexpected '}'"
+    assert "'@'" in error.hint and "'train'" in error.hint
+
+    out = rendered(error).splitlines()
+    assert out[0] == f"{path}:{line_number}:{column}: error: unexpected '}}'"
+    assert out[1] == line
+    assert out[2] == " " * (column - 1) + "^"
+    assert out[3].startswith("hint: expected")
+
+
+def test_missing_value_after_colon(tmp_path):
+    error = the_error(tmp_path, VALID.replace("layers: 1,", "layers: ,"))
+    assert error.message == "expected a value after ':'"
+    assert (error.location.line, error.location.column) == (3, column_of("model base = toy_mlm(layers: ,", ","))
+    assert "number" in error.hint and "string" in error.hint
+
+
+def test_unfinished_statement_points_at_the_end_of_its_line(tmp_path):
+    error = the_error(tmp_path, VALID.replace("seed: 1)", "seed: 1"))
+    line = "world toy(languages: 3, seed: 1"
+    assert (error.location.line, error.location.column) == (2, len(line) + 1)
+    assert error.message == "expected ')' or ',' after '1'"
+    assert "line 3" in error.hint and "'model'" in error.hint
+
+
+def test_task_set_without_languages(tmp_path):
+    text = VALID.replace("sentiment} @ en\n", "sentiment}\ntrain intermediate(lr: 1e-3)\n")
+    error = the_error(tmp_path, text)
+    assert error.location.line == 4 and error.location.column == len("tasks english = toy.{nli, sentiment}") + 1
+    assert "'@'" in error.message and "@ en" in error.hint
+
+
+def test_misspelt_statement_keyword(tmp_path):
+    error = the_error(tmp_path, VALID.replace("similarity text", "similarty text"))
+    assert error.location.line == 6 and error.location.column == 1 and error.location.end_column == 10
+    assert "keyword" in error.message
+    assert error.hint == "did you mean 'similarity'?"
+
+
+def test_unclosed_string_and_stray_characters(tmp_path):
+    error = the_error(tmp_path, VALID.replace('"reports/study"', '"reports/study'))
+    assert error.message == "this string is not closed"
+    assert (error.location.line, error.location.column) == (10, column_of('report table to "', '"'))
+
+    error = the_error(tmp_path, VALID.replace("toy_mlm(layers: 1, hidden: 32)", "hf(xlm-roberta-large)"))
+    assert error.message == "unexpected character '-'"
+    assert 'hf("xlm-roberta-large")' in error.hint
+
+
+def test_end_of_file_inside_a_statement(tmp_path):
+    error = the_error(tmp_path, VALID + "correlate spearman(")
+    assert error.location.line == 11 and error.location.column == len("correlate spearman(") + 1
+    assert "ends" in error.message and "value" in error.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "world toy(a: 1",
+        "world toy(a: 1]",
+        "tasks x = toy.{a @ en",
+        "correlate spearman(similarity.*) with",
+        "report table to",
+        "seeds 1,,2",
+    ],
+)
+def test_hints_name_tokens_as_written_not_as_lark_terminals(text):
+    with pytest.raises(ProgramError) as caught:
+        parse(text, "f.xitt")
+    words = f"{caught.value.message} {caught.value.hint}"
+    for terminal in ("RPAR", "LPAR", "COMMA", "RSQB", "RBRACE", "$END", "__ANON", "STRING", "NUMBER", "NAME"):
+        assert terminal not in words
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=list('abtoyworldmel(){}[]@*.,:="#1-\n e'), max_size=60))
+def test_parse_raises_nothing_but_program_errors(text):
+    try:
+        check(parse(text, "f.xitt"))
+    except ProgramError as error:
+        assert error.location is None or error.location.line >= 1
+        rendered(error)
+
+
+# --- checker errors --------------------------------------------------------------------------
+
+
+def test_unknown_task_points_at_it_with_a_suggestion(tmp_path):
+    text = VALID.replace("toy.{nli, sentiment}", "toy.{nlii, sentiment}")
+    error = the_error(tmp_path, text)
+    assert error.message == "unknown task 'nlii'"
+    assert (error.location.line, error.location.column, error.location.end_column) == (4, 22, 26)
+    assert error.hint == "did you mean 'nli'?"
+    out = rendered(error)
+    assert f"{tmp_path / 'study.xitt'}:4:22: error: unknown task 'nlii'" in out
+    assert "tasks english = toy.{nlii, sentiment} @ en\n" + " " * 21 + "^~~~\n" in out
+
+
+def test_unknown_name_without_close_match_lists_the_choices(tmp_path):
+    error = the_error(tmp_path, VALID.replace("toy.{nli, sentiment}", "toy.{zzzzz, sentiment}"))
+    for task in ("nli", "paraphrase", "sentiment", "pos", "ner"):
+        assert f"'{task}'" in error.hint
+
+
+def test_several_errors_are_all_reported_in_order(tmp_path):
+    text = (
+        VALID.replace("layers: 1", "layrs: 1")
+        .replace("samples: 32", "samples: 2")
+        .replace("@ {en, qaa}", "@ {en, qax}")
+        .replace("spearman(", "spearmann(")
+        .replace('"reports/study"', '"../outside"')
+    )
+    errors = errors_of(tmp_path, text)
+    assert [e.location.line for e in errors] == [3, 6, 7, 9, 10]
+    assert [e.message for e in errors] == [
+        "unknown parameter 'layrs' of toy_mlm",
+        "parameter 'samples' of text_embedding must be at least 8, got 2",
+        "unknown correlation method 'spearmann'",
+        "unknown language code 'qax'",
+        "the report path '../outside' leaves the experiment's directory",
+    ]
+    assert all(e.hint for e in errors)
+    out = rendered(ProgramErrors(errors))
+    assert out.rstrip().endswith("5 errors")
+    assert out.count(": error: ") == 5
+
+
+def test_unknown_parameter(tmp_path):
+    error = the_error(tmp_path, VALID.replace("layers: 1", "layrs: 1"))
+    assert (error.location.line, error.location.column) == (3, column_of("model base = toy_mlm(layrs", "layrs"))
+    assert error.hint == "did you mean 'layers'?"
+
+
+def test_out_of_range_value_uses_the_parameter_declaration(tmp_path):
+    error = the_error(tmp_path, VALID.replace("languages: 3", "languages: 12"))
+    assert error.message == "parameter 'languages' of world toy must be at most 8, got 12"
+    assert (error.location.line, error.location.column, error.location.end_column) == (2, 22, 24)
+    assert "from 2 to 8" in error.hint
+
+
+def test_wrong_type_and_choices(tmp_path):
+    errors = errors_of(tmp_path, VALID.replace("samples: 32", "samples: 3.5, pool: max"))
+    assert [e.message for e in errors] == [
+        "parameter 'samples' of text_embedding expects an integer, got 3.5",
+        "parameter 'pool' of text_embedding must be one of mean, cls, got 'max'",
+    ]
+
+
+def test_bad_language_code(tmp_path):
+    error = the_error(tmp_path, VALID.replace("@ {en, qaa}", "@ {en, qac}"))  # the world has 3 languages
+    assert error.message == "unknown language code 'qac'"
+    assert (error.location.line, error.location.column) == (9, column_of("tasks english2 = toy.nli @ {en, qac}", "qac"))
+    assert "en, qaa and qab" in error.hint
+
+
+@pytest.mark.parametrize("path", ["../x", "reports/../../x", "/tmp/x", "C:\\x", ""])
+def test_report_path_must_stay_inside_the_experiment(tmp_path, path):
+    error = the_error(tmp_path, VALID.replace('"reports/study"', f'"{path}"'.replace("\\", "\\\\")))
+    assert error.location.line == 10 and error.location.column == column_of('report table to "', '"')
+    assert "report path" in error.message
+
+
+def test_unknown_names_in_correlate_compare_and_similarity(tmp_path):
+    text = VALID.replace("similarity.*", "similarity.txt").replace("english vs english2", "english vs englsh2")
+    errors = errors_of(tmp_path, text)
+    assert [(e.message, e.hint) for e in errors] == [
+        ("unknown similarity 'txt'", "did you mean 'text'?"),
+        ("unknown task set 'englsh2'", "did you mean 'english2'?"),
+    ]
+    assert errors[0].location.column == column_of("correlate spearman(similarity.txt", "txt")
+
+
+def test_unknown_kinds(tmp_path):
+    text = VALID.replace("world toy(", "world toi(").replace("toy_mlm(", "toy_mlmm(").replace("text_embedding(", "text_embeding(")
+    errors = errors_of(tmp_path, text)
+    assert [(e.message, e.hint) for e in errors] == [
+        ("unknown world 'toi'", "did you mean 'toy'?"),
+        ("unknown model kind 'toy_mlmm'", "did you mean 'toy_mlm'?"),
+        ("unknown similarity measure 'text_embeding'", "did you mean 'text_embedding'?"),
+    ]
+
+
+def test_compare_takes_intermediate_sets(tmp_path):
+    error = the_error(tmp_path, VALID.replace("english vs english2", "english vs targets"))
+    assert "target set" in error.message
+    assert "'english'" in error.hint and "'english2'" in error.hint
+
+
+def test_duplicates_point_at_the_second_definition(tmp_path):
+    text = VALID + "tasks english = toy.pos @ en\nworld toy\nsimilarity text = vocabulary()\ntrain target()\ntrain target()\n"
+    errors = errors_of(tmp_path, text)
+    assert [(e.location.line, e.location.column) for e in errors] == [(11, 7), (12, 1), (13, 12), (15, 7)]
+    assert "line 4" in errors[0].message
+    assert "line 2" in errors[1].hint
+
+
+def test_required_statements(tmp_path):
+    errors = errors_of(tmp_path, "# nothing yet\n")
+    assert len(errors) == 5
+    assert all(e.location.line == 1 and e.hint.startswith("add a line like") for e in errors)
+    assert "experiment" in errors[0].message and "target" in errors[-1].message
+
+
+def test_positional_arguments_only_where_a_signature_has_one_parameter(tmp_path):
+    error = the_error(tmp_path, VALID.replace("toy_mlm(layers: 1, hidden: 32)", "toy_mlm(1)"))
+    assert error.message == "toy_mlm takes its parameters by name"
+    assert "layers" in error.hint
+
+
+def test_seeds_are_distinct_whole_numbers(tmp_path):
+    errors = errors_of(tmp_path, VALID + "seeds 1, 2.5, 1\n")
+    assert [e.message for e in errors] == ["a seed is a whole number of 0 or more, not 2.5", "seed 1 appears twice"]
+
+
+def test_missing_file_is_a_program_error(tmp_path):
+    with pytest.raises(ProgramError) as caught:
+        load_program(tmp_path / "nope.xitt")
+    assert "no such file" in caught.value.message and "nope.xitt" in caught.value.message
+    assert rendered(caught.value).startswith("error: no such file")
+
+
+def test_rendering_works_without_the_file_on_disk():
+    with pytest.raises(ProgramError) as caught:
+        check(parse(VALID.replace("nli, sentiment", "nli, sentimnt"), "not/on/disk.xitt"))
+    out = rendered(caught.value)
+    assert "not/on/disk.xitt:4:27: error: unknown task 'sentimnt'" in out
+    assert "tasks english = toy.{nli, sentimnt} @ en" in out

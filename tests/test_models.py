@@ -1,0 +1,358 @@
+"""The models package on its own toy data: tokenizer, pretraining, heads, loop, metrics, embeddings.
+
+No mocks: every test trains or runs the real (tiny) models on the CPU.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from xitt.models.embed import embed_texts
+from xitt.models.evaluate import word_predictions
+from xitt.models.encode import IGNORE, encode_words, first_subword_labels
+from xitt.models.finetune import TrainSettings, evaluate, train_task
+from xitt.models.io import load_encoder, save_encoder
+from xitt.models.loop import epoch_batches, schedule, step_batches
+from xitt.models.metrics import bio_spans, span_scores
+from xitt.models.pretrain import PretrainSettings, masking_for, mlm_loss, pretrain_mlm
+from xitt.models.tiny import tiny_config, tiny_mlm
+from xitt.models.tokenizer import SPECIAL_TOKENS, load_tokenizer, train_tokenizer
+from xitt.models.toydata import CLASSIFICATION, PAIR, TAGGING, ToyWorld
+from xitt.tasks.formats import Format, TaskInfo
+
+REPO = Path(__file__).resolve().parents[1]
+TINY = PretrainSettings(layers=1, hidden=32, heads=2, vocab_size=400, pretrain_steps=150, batch=32, lr=2e-3, seed=0, max_length=48)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _threads():
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    yield
+    torch.set_num_threads(before)
+
+
+@pytest.fixture(scope="module")
+def world() -> ToyWorld:
+    return ToyWorld(seed=0, filler=200, length=(3, 12))
+
+
+@pytest.fixture(scope="module")
+def corpus(world) -> list[str]:
+    return world.corpus(3000, seed=1)
+
+
+@pytest.fixture(scope="module")
+def tokenizer(world, corpus, tmp_path_factory):
+    path = tmp_path_factory.mktemp("tok") / "tokenizer.json"
+    train_tokenizer(corpus, TINY.vocab_size, path)
+    return load_tokenizer(path)
+
+
+@pytest.fixture(scope="module")
+def pretrained(tokenizer, corpus):
+    """A tiny MLM after a short pretraining, and the losses it reported on the way."""
+    losses: list[float] = []
+    model = pretrain_mlm(tokenizer, corpus, TINY, lambda step, total, m: losses.append(m["loss"]))
+    return model, losses
+
+
+def fresh_encoder(tokenizer, seed: int = 0, layers: int = 1, hidden: int = 32):
+    torch.manual_seed(seed)
+    return tiny_mlm(tiny_config(tokenizer, layers, hidden, 2, 48)).roberta
+
+
+# --- tokenizer -----------------------------------------------------------------------------
+
+_TRAIN_IN_CHILD = """
+import sys
+from pathlib import Path
+from xitt.models.tokenizer import train_tokenizer
+from xitt.models.toydata import ToyWorld
+train_tokenizer(ToyWorld(0, filler=300).corpus(2000, seed=4), 700, Path(sys.argv[1]))
+"""
+
+
+def test_tokenizer_is_byte_identical_across_processes(tmp_path):
+    """Separate processes get different hash seeds (Rust's and Python's): the bytes must not care."""
+    digests = set()
+    for i in range(2):
+        path = tmp_path / f"tokenizer{i}.json"
+        subprocess.run([sys.executable, "-c", _TRAIN_IN_CHILD, str(path)], check=True, cwd=REPO)
+        digests.add(hashlib.sha256(path.read_bytes()).hexdigest())
+    assert len(digests) == 1
+
+
+def test_tokenizer_special_tokens_and_templates(tokenizer, corpus):
+    assert [tokenizer.convert_tokens_to_ids(t) for t in SPECIAL_TOKENS] == [0, 1, 2, 3, 4]
+    assert (tokenizer.bos_token, tokenizer.pad_token, tokenizer.eos_token, tokenizer.unk_token, tokenizer.mask_token) == SPECIAL_TOKENS
+    assert (tokenizer.cls_token, tokenizer.sep_token) == ("<s>", "</s>")
+    text, other = corpus[0], corpus[1]
+    single = tokenizer(text)["input_ids"]
+    assert single[0] == tokenizer.bos_token_id and single[-1] == tokenizer.eos_token_id
+    assert tokenizer.decode(single, skip_special_tokens=True) == text
+    pair = tokenizer(text, other)["input_ids"]
+    a, b = tokenizer(text, add_special_tokens=False)["input_ids"], tokenizer(other, add_special_tokens=False)["input_ids"]
+    assert pair == [0, *a, 2, 2, *b, 2]  # XLM-R: <s> A </s></s> B </s>
+    words = text.split()
+    masked = " ".join([words[0], "<mask>", *words[1:]])
+    ids = tokenizer(masked)["input_ids"]
+    assert ids.count(tokenizer.mask_token_id) == 1
+    assert tokenizer.decode(ids) == f"<s> {masked} </s>"
+    assert tokenizer.convert_ids_to_tokens(tokenizer("xqxq")["input_ids"]) == ["<s>", "<unk>", "</s>"]
+
+
+def test_tokenizer_splits_words_into_subwords(tokenizer, world):
+    pieces = [tokenizer.tokenize(w) for w in world.filler + world.places]
+    assert any(len(p) > 1 for p in pieces), "a toy vocabulary this small must split some words"
+    assert all(not p[0].startswith("##") and all(q.startswith("##") for q in p[1:]) for p in pieces)
+    capital = world.first_names[0][0]  # capitals only ever start a word in the corpus
+    assert tokenizer.unk_token not in tokenizer.tokenize(f"ka{capital}{capital}")
+
+
+# --- pretraining ---------------------------------------------------------------------------
+
+
+def test_settings_take_known_keys_only():
+    settings = PretrainSettings.from_params({"layers": 3, "hidden": 48, "world": "toy", "name": "base"})
+    assert (settings.layers, settings.hidden, settings.max_length) == (3, 48, 64)
+    train = TrainSettings.from_params({"lr": 1e-3, "epochs": 2, "task": "nli"}, seed=7)
+    assert (train.lr, train.epochs, train.batch, train.seed, train.freeze_embeddings) == (1e-3, 2, 32, 7, False)
+
+
+def test_pretraining_lowers_mlm_loss(pretrained):
+    model, losses = pretrained
+    assert len(losses) >= 10
+    assert np.mean(losses[-3:]) < np.mean(losses[:2]) - 0.5, losses
+    config = model.config
+    assert (config.intermediate_size, config.max_position_embeddings, config.type_vocab_size) == (128, 48 + 2, 1)
+
+
+def test_pretraining_is_seeded(tokenizer, corpus):
+    settings = PretrainSettings(layers=1, hidden=16, heads=2, pretrain_steps=5, batch=8, seed=3, max_length=32)
+    a, b = (pretrain_mlm(tokenizer, corpus[:200], settings) for _ in range(2))
+    assert all(torch.equal(x, y) for x, y in zip(a.state_dict().values(), b.state_dict().values(), strict=True))
+
+
+def test_masking_is_80_10_10_of_15_percent_and_spares_specials(tokenizer, corpus):
+    masking = masking_for(tokenizer)
+    enc = tokenizer(corpus[:2000], truncation=True, max_length=48)["input_ids"]
+    width = max(map(len, enc))
+    ids = np.full((len(enc), width), tokenizer.pad_token_id)
+    for i, row in enumerate(enc):
+        ids[i, : len(row)] = row
+    lengths = np.array([len(r) for r in enc])
+    corrupted, chosen = masking.corrupt(ids, lengths, np.random.default_rng(0))
+    real = (np.arange(width)[None] < lengths[:, None]) & ~np.isin(ids, masking.special_ids)
+    assert not (chosen & ~real).any()
+    assert chosen.sum() / real.sum() == pytest.approx(0.15, abs=0.01)
+    masked = (corrupted == tokenizer.mask_token_id) & chosen
+    kept = (corrupted == ids) & chosen
+    assert masked.sum() / chosen.sum() == pytest.approx(0.8, abs=0.02)
+    assert kept.sum() / chosen.sum() == pytest.approx(0.1 + 0.1 / len(masking.replacement_ids), abs=0.02)
+    assert not np.isin(corrupted[chosen & ~masked & ~kept], masking.special_ids).any()
+
+
+def test_loss_on_chosen_positions_matches_full_hf_loss(tokenizer):
+    torch.manual_seed(0)
+    model = tiny_mlm(tiny_config(tokenizer, 1, 32, 2, 48)).eval()
+    ids = torch.randint(5, len(tokenizer), (4, 10))
+    mask = torch.ones_like(ids)
+    mask[2:, 7:] = 0
+    ids[mask == 0] = tokenizer.pad_token_id
+    chosen = (torch.rand(ids.shape) < 0.3) & mask.bool()
+    chosen[0, 1] = True
+    labels = torch.where(chosen, ids, torch.full_like(ids, IGNORE))
+    with torch.no_grad():
+        ours = mlm_loss(model, ids, mask, ids, chosen)
+        theirs = model(input_ids=ids, attention_mask=mask, labels=labels).loss
+    assert ours.item() == pytest.approx(theirs.item(), rel=1e-5)
+
+
+# --- saving and loading --------------------------------------------------------------------
+
+
+def test_save_load_encoder_gives_identical_outputs(pretrained, tokenizer, corpus, tmp_path):
+    model, _ = pretrained
+    save_encoder(model, tmp_path / "enc")
+    assert sorted(p.name for p in (tmp_path / "enc").iterdir()) == ["config.json", "model.safetensors"]
+    assert json.loads((tmp_path / "enc" / "config.json").read_text())["architectures"] == ["XLMRobertaModel"]
+    loaded = load_encoder(tmp_path / "enc", device=torch.device("cpu"))
+    batch = tokenizer(corpus[:5], padding=True, return_tensors="pt")
+    model.eval()
+    with torch.inference_mode():
+        before = model.roberta(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).last_hidden_state
+        after = loaded(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).last_hidden_state
+    assert torch.equal(before, after)
+    save_encoder(loaded, tmp_path / "again")  # a bare encoder saves the same weights
+    assert (tmp_path / "again" / "model.safetensors").read_bytes() == (tmp_path / "enc" / "model.safetensors").read_bytes()
+
+
+# --- fine-tuning and evaluation ------------------------------------------------------------
+
+FAST = TrainSettings(lr=3e-3, epochs=8, batch=32, max_length=48, warmup=0.1, seed=1)
+
+
+@pytest.mark.parametrize(
+    "task,make,threshold",
+    [(CLASSIFICATION, "classification", 0.7), (PAIR, "pair", 0.7), (TAGGING, "tagging", 0.6)],
+    ids=["classification", "pair", "tagging"],
+)
+def test_train_task_learns_well_above_chance(tokenizer, world, task, make, threshold):
+    train, held_out = getattr(world, make)(500, seed=2), getattr(world, make)(200, seed=3)
+    reports: list[tuple[int, int, dict]] = []
+    model = train_task(fresh_encoder(tokenizer), tokenizer, task, train, FAST, lambda s, t, m: reports.append((s, t, m)))
+    total = reports[-1][1]
+    assert reports[-1][0] == total == FAST.epochs * -(-500 // FAST.batch)
+    assert set(reports[-1][2]) == {"loss", "examples_per_s"}
+    result = evaluate(model, tokenizer, held_out)
+    assert result["score"] == result[task.metric]
+    assert result["score"] > threshold, result  # chance: 0.5 accuracy, span F1 near 0; measured ~0.8 over 5 seeds
+    assert not model.encoder.training and model.encoder.get_input_embeddings().weight.requires_grad
+
+
+def test_train_task_is_seeded_and_freezes_embeddings(tokenizer, world):
+    examples = world.classification(64, seed=5)
+    settings = TrainSettings(epochs=1, batch=16, freeze_embeddings=True, seed=4)
+    encoder = fresh_encoder(tokenizer)
+    frozen = encoder.get_input_embeddings().weight.detach().clone()
+    a = train_task(copy.deepcopy(encoder), tokenizer, CLASSIFICATION, examples, settings)
+    b = train_task(copy.deepcopy(encoder), tokenizer, CLASSIFICATION, examples, settings)
+    assert torch.equal(a.encoder.get_input_embeddings().weight, frozen)
+    assert not torch.equal(a.encoder.encoder.layer[0].output.dense.weight, encoder.encoder.layer[0].output.dense.weight)
+    assert all(torch.equal(x, y) for x, y in zip(a.state_dict().values(), b.state_dict().values(), strict=True))
+
+
+def test_first_subword_labels_by_hand():
+    # <s> w0 w0' w1 w2 w2' w2'' </s>
+    assert first_subword_labels([None, 0, 0, 1, 2, 2, 2, None], [5, 6, 7]) == [IGNORE, 5, IGNORE, 6, 7, IGNORE, IGNORE, IGNORE]
+
+
+def test_first_subword_alignment_with_the_real_tokenizer(tokenizer, world):
+    long = next(w for w in world.filler if len(tokenizer.tokenize(w)) >= 2)
+    short = next(w for w in world.filler if len(tokenizer.tokenize(w)) == 1)
+    data = encode_words(tokenizer, [[short, long, short]], [[1, 2, 3]], max_length=48)
+    n_long = len(tokenizer.tokenize(long))
+    assert data.labels[0, : data.lengths[0]].tolist() == [IGNORE, 1, 2, *[IGNORE] * (n_long - 1), 3, IGNORE]
+    cut = encode_words(tokenizer, [[short, long, short]], [[1, 2, 3]], max_length=4)  # <s> short long[0] </s>
+    assert cut.labels[0, : cut.lengths[0]].tolist() == [IGNORE, 1, 2, IGNORE]
+
+
+def test_word_predictions_map_first_subwords_back_to_words(tokenizer, world):
+    long = next(w for w in world.filler if len(tokenizer.tokenize(w)) >= 2)
+    short = next(w for w in world.filler if len(tokenizer.tokenize(w)) == 1)
+    words, tags = [[short, "", long, short]], [[1, 2, 3, 4]]  # the empty word has no subword
+    data = encode_words(tokenizer, words, tags, max_length=48)
+    gold_through = np.where(data.labels == IGNORE, 0, data.labels)
+    assert word_predictions(data, gold_through, [4], fill=9) == [[1, 9, 3, 4]]
+    cut = encode_words(tokenizer, words, tags, max_length=4)  # <s> short long[0] </s>
+    assert word_predictions(cut, np.where(cut.labels == IGNORE, 0, cut.labels), [4], fill=9) == [[1, 9, 3, 9]]
+
+
+def test_evaluate_tagging_with_truncation_reports_every_word(tokenizer, world):
+    task = TaskInfo("toy_ner", Format.TAGGING, ("B-PER", "O"), "f1")
+    words = world.filler[:30]
+    model = train_task(fresh_encoder(tokenizer), tokenizer, task, [{"tokens": words[:5], "tags": [1] * 5}], TrainSettings(epochs=1, max_length=8, seed=0))
+    result = evaluate(model, tokenizer, [{"tokens": words, "tags": [1] * 30}])
+    assert set(result) == {"score", "accuracy", "precision", "recall", "f1"}
+    assert result["score"] == result["f1"]
+
+
+def test_nothing_is_printed(tokenizer, world, tmp_path, capfd):
+    """The engine draws a live display: the models package must not write to stdout or stderr."""
+    encoder = fresh_encoder(tokenizer)
+    save_encoder(encoder, tmp_path / "enc")
+    encoder = load_encoder(tmp_path / "enc")
+    model = train_task(encoder, tokenizer, CLASSIFICATION, world.classification(40, seed=1), TrainSettings(epochs=1, seed=0))
+    evaluate(model, tokenizer, world.classification(20, seed=2))
+    embed_texts(model.encoder, tokenizer, ["a b c"])
+    assert capfd.readouterr() == ("", "")
+
+
+# --- span F1 -------------------------------------------------------------------------------
+
+
+def test_bio_spans_by_hand():
+    assert bio_spans(["B-PER", "I-PER", "O", "B-LOC"]) == [(0, 2, "PER"), (3, 4, "LOC")]
+    assert bio_spans(["I-PER", "I-PER", "B-PER", "I-LOC", "O"]) == [(0, 2, "PER"), (2, 3, "PER"), (3, 4, "LOC")]
+    assert bio_spans(["O", "O"]) == []
+    assert bio_spans(["B-LOC", "B-LOC", "I-LOC"]) == [(0, 1, "LOC"), (1, 3, "LOC")]
+
+
+def test_span_f1_with_a_boundary_error_by_hand():
+    gold = [["B-PER", "I-PER", "O", "B-LOC"], ["B-ORG", "O"]]
+    predicted = [["B-PER", "O", "O", "B-LOC"], ["B-ORG", "O"]]  # PER cut short: a miss and a false hit
+    scores = span_scores(gold, predicted)
+    assert scores["precision"] == pytest.approx(2 / 3)
+    assert scores["recall"] == pytest.approx(2 / 3)
+    assert scores["f1"] == pytest.approx(2 / 3)
+    assert span_scores(gold, gold)["f1"] == 1.0
+    assert span_scores([["O"]], [["O"]]) == {"precision": 0.0, "recall": 0.0, "f1": 0.0}
+    one_extra = span_scores([["B-PER", "O"]], [["B-PER", "B-LOC"]])
+    assert (one_extra["precision"], one_extra["recall"], one_extra["f1"]) == pytest.approx((0.5, 1.0, 2 / 3))
+
+
+# --- the loop's schedule and batching ------------------------------------------------------
+
+
+def test_schedule_warms_up_then_decays_to_zero():
+    factor = schedule(total=10, warmup_steps=2)
+    values = [factor(s) for s in range(10)]
+    assert values[0] < values[1] < values[2] == 1.0
+    assert all(a > b for a, b in zip(values[2:], values[3:]))
+    assert values[-1] == pytest.approx(1 / 8) and factor(10) == 0.0
+
+
+def test_batches_cover_each_row_once_per_epoch_and_are_seeded():
+    lengths = np.random.default_rng(0).integers(3, 40, size=1000)
+    batches = epoch_batches(lengths, 32, 2, np.random.default_rng(1))
+    assert len(batches) == 2 * 32
+    first = np.concatenate(batches[:32])
+    assert sorted(first.tolist()) == list(range(1000))
+    again = epoch_batches(lengths, 32, 2, np.random.default_rng(1))
+    assert all(np.array_equal(a, b) for a, b in zip(batches, again, strict=True))
+    padding = np.mean([lengths[b].max() - lengths[b].mean() for b in batches])
+    assert padding < 3  # grouped by length: little padding
+    steps = step_batches(lengths, 64, 40, np.random.default_rng(2))
+    assert len(steps) == 40 and all(len(b) == 64 for b in steps)
+
+
+# --- embeddings ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("pool", ["mean", "cls"])
+def test_embed_texts_ignores_padding(pretrained, tokenizer, corpus, pool):
+    encoder = pretrained[0].roberta
+    short = min(corpus[:50], key=len)
+    long = max(corpus[:50], key=len)
+    alone = embed_texts(encoder, tokenizer, [short], pool=pool)
+    batched = embed_texts(encoder, tokenizer, [long, short], pool=pool, batch=2)
+    assert alone.shape == (1, 32) and batched.shape == (2, 32) and batched.dtype == np.float32
+    np.testing.assert_allclose(batched[1], alone[0], atol=1e-5)
+    assert not np.allclose(batched[0], batched[1])
+    layer0 = embed_texts(encoder, tokenizer, [short, long], pool=pool, layer=0)
+    assert not np.allclose(layer0[0], alone[0])
+    assert embed_texts(encoder, tokenizer, [], pool=pool).shape == (0, 32)
+
+
+# --- the CUDA path (bf16 autocast, fused AdamW, SDPA), where there is a GPU ----------------
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_train_and_evaluate_on_cuda(tokenizer, world):
+    encoder = fresh_encoder(tokenizer).to("cuda")
+    train, held_out = world.classification(500, seed=2), world.classification(200, seed=3)
+    model = train_task(encoder, tokenizer, CLASSIFICATION, train, FAST)
+    assert evaluate(model, tokenizer, held_out)["score"] > 0.7
+    vectors = embed_texts(model.encoder, tokenizer, [e["text"] for e in held_out[:10]])
+    assert vectors.dtype == np.float32 and np.isfinite(vectors).all()

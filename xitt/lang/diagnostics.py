@@ -1,0 +1,102 @@
+"""How program errors are worded and shown: suggestions, choice lists, and the rendering
+``path:line:col: error: cause`` + source line + caret + hint.
+
+Kept apart from the parser and checker so every error of the language reads the same.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Iterable
+
+from rich.console import Console
+from rich.text import Text
+
+from xitt.errors import Location, ProgramError, ProgramErrors
+
+_SOURCE = "source"  # attribute of a ProgramError holding its file's text, for rendering
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """The closest of ``choices`` to a misspelt ``word``, or None when none is close."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def join_choices(words: Iterable[str], conjunction: str = "and") -> str:
+    """``['a', 'b', 'c']`` -> ``"a, b and c"``."""
+    words = list(words)
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
+
+
+def unknown_hint(word: str, choices: Iterable[str], what: str = "") -> str:
+    """"did you mean 'x'?" when one choice is close, else the list of valid choices."""
+    choices = list(choices)
+    close = did_you_mean(word, choices)
+    if close is not None:
+        return f"did you mean '{close}'?"
+    if not choices:
+        return f"no {what or 'choice'} is declared yet"
+    listed = join_choices([f"'{c}'" for c in choices], "or")
+    return f"choose {listed}" if len(choices) <= 2 else f"choose one of {listed}"
+
+
+def attach_source(error: ProgramError, text: str) -> ProgramError:
+    """Keep the file's text on the error, so it renders even when the file is not on disk."""
+    setattr(error, _SOURCE, text)
+    for inner in getattr(error, "errors", ()):
+        setattr(inner, _SOURCE, text)
+    return error
+
+
+def render_error(error: ProgramError, console: Console) -> None:
+    """Print every error of ``error`` as a compiler would, then a count when there are several."""
+    errors = error.errors if isinstance(error, ProgramErrors) else [error]
+    for one in errors:
+        _render_one(one, console)
+    if len(errors) > 1:
+        console.print(Text(f"{len(errors)} errors", style="bold red"))
+
+
+def _render_one(error: ProgramError, console: Console) -> None:
+    location = error.location
+    head = Text()
+    if location is not None:
+        head.append(f"{location.file}:{location.line}:{location.column}: ", style="bold")
+    head.append("error: ", style="bold red")
+    head.append(error.message, style="bold")
+    console.print(head, soft_wrap=True)
+    line = _source_line(error, location) if location is not None else None
+    if line is not None:
+        console.print(Text(line), soft_wrap=True)
+        console.print(Text(_caret(line, location), style="bold green"), soft_wrap=True)
+    if error.hint:
+        hint = Text("hint: ", style="bold cyan")
+        hint.append(error.hint)
+        console.print(hint, soft_wrap=True)
+
+
+def _caret(line: str, location: Location) -> str:
+    """``^~~~`` under the columns of the location; tabs kept so the caret lines up."""
+    start = max(location.column - 1, 0)
+    pad = "".join("\t" if c == "\t" else " " for c in line[:start]).ljust(start)
+    width = 1
+    if location.end_column is not None and location.end_column > location.column:
+        width = min(location.end_column - location.column, max(len(line) - start, 1))
+    return pad + "^" + "~" * (width - 1)
+
+
+def _source_line(error: ProgramError, location: Location) -> str | None:
+    text = getattr(error, _SOURCE, None)
+    if text is None:
+        try:
+            text = Path(location.file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+    lines = text.splitlines()
+    if not 1 <= location.line <= len(lines):
+        return None
+    return lines[location.line - 1]

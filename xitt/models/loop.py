@@ -1,0 +1,131 @@
+"""One lean training loop for pretraining and fine-tuning alike.
+
+AdamW (fused) with linear warmup then linear decay to zero, gradient clipping at 1.0, and
+bf16 autocast on CUDA; the same code on the CPU. The data order is fixed in advance
+(a list of row-index arrays from a seeded generator); a ``loss_of(rows)`` closure owns
+everything about the data, so the loop knows nothing of tasks or masking.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+Progress = Callable[[int, int, dict[str, float]], None]
+
+CLIP_NORM = 1.0
+WEIGHT_DECAY = 0.01
+REPORTS = 25  # progress calls per run, besides the last
+POOL = 32  # batches per length-sorted pool
+
+
+@dataclass(frozen=True)
+class LoopSettings:
+    lr: float
+    warmup: float  # share of all steps spent warming up
+
+
+def grouped(order: np.ndarray, lengths: np.ndarray, batch: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """Cut a shuffled order into batches of similar length, in random batch order.
+
+    Each pool of ``POOL`` consecutive batches' worth of rows is sorted by length before it is
+    cut, so a batch pads to little more than its own rows (measured: a 2-layer step costs
+    ~45 ms at 45 tokens, ~25 ms at 30); the batches of a pool are then shuffled.
+    """
+    out = []
+    for start in range(0, len(order), POOL * batch):
+        pool = order[start : start + POOL * batch]
+        pool = pool[np.argsort(lengths[pool], kind="stable")]
+        chunks = [pool[i : i + batch] for i in range(0, len(pool), batch)]
+        out.extend(chunks[i] for i in rng.permutation(len(chunks)))
+    return out
+
+
+def epoch_batches(lengths: np.ndarray, batch: int, epochs: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """Each epoch a fresh permutation, grouped by length (an epoch's last batch may be short)."""
+    batches = []
+    for _ in range(epochs):
+        batches.extend(grouped(rng.permutation(len(lengths)), lengths, batch, rng))
+    return batches
+
+
+def step_batches(lengths: np.ndarray, batch: int, steps: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """``steps`` full batches through consecutive permutations, grouped by length (for pretraining)."""
+    need, n = steps * batch, len(lengths)
+    if need == 0 or n == 0:
+        return []
+    order = np.concatenate([rng.permutation(n) for _ in range(math.ceil(need / n))])[:need]
+    return grouped(order, lengths, batch, rng)
+
+
+def schedule(total: int, warmup_steps: int) -> Callable[[int], float]:
+    """The learning-rate factor at each step: 0 → 1 over the warmup, then 1 → 0."""
+
+    def factor(step: int) -> float:
+        if step < warmup_steps:
+            return (step + 1) / (warmup_steps + 1)
+        return max(0.0, (total - step) / max(1, total - warmup_steps))
+
+    return factor
+
+
+def optimizer_for(model: torch.nn.Module, lr: float, device: torch.device) -> torch.optim.AdamW:
+    """AdamW with weight decay on matrices only (not on biases or LayerNorm gains).
+
+    Fused on both devices: torch's CPU fused kernel measured 0.2 ms per step against 1.0 ms
+    for the default loop over tensors, for the 2-layer model."""
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    groups = [
+        {"params": [p for p in trainable if p.ndim >= 2], "weight_decay": WEIGHT_DECAY},
+        {"params": [p for p in trainable if p.ndim < 2], "weight_decay": 0.0},
+    ]
+    return torch.optim.AdamW(groups, lr=lr, fused=True)
+
+
+def autocast(device: torch.device):
+    """bf16 autocast on CUDA; a no-op elsewhere."""
+    return torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=device.type == "cuda")
+
+
+def train(
+    model: torch.nn.Module,
+    batches: Sequence[np.ndarray],
+    loss_of: Callable[[np.ndarray], torch.Tensor],
+    settings: LoopSettings,
+    device: torch.device,
+    progress: Progress | None = None,
+) -> float:
+    """Run one optimiser step per batch; the mean loss over the last reporting window."""
+    total = len(batches)
+    if total == 0:
+        return float("nan")
+    model.train()
+    optimizer = optimizer_for(model, settings.lr, device)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, schedule(total, round(settings.warmup * total)))
+    parameters = [p for p in model.parameters() if p.requires_grad]
+    every = max(1, total // REPORTS)
+    window, window_steps, seen, start, last = torch.zeros((), device=device), 0, 0, time.perf_counter(), float("nan")
+    for step, rows in enumerate(batches, start=1):
+        with autocast(device):
+            loss = loss_of(rows)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(parameters, CLIP_NORM)
+        optimizer.step()
+        scheduler.step()
+        optimizer.zero_grad(set_to_none=True)
+        window += loss.detach().float()
+        window_steps += 1
+        seen += len(rows)
+        if step % every == 0 or step == total:
+            last = window.item() / window_steps
+            window.zero_()
+            window_steps = 0
+            if progress is not None:
+                progress(step, total, {"loss": last, "examples_per_s": seen / max(time.perf_counter() - start, 1e-9)})
+    model.eval()
+    return last

@@ -1,0 +1,108 @@
+"""Phase 1: pretrain the tiny XLM-R-shaped model with masked language modelling."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+import torch
+from transformers import PreTrainedTokenizerFast, XLMRobertaForMaskedLM
+
+from xitt.models.device import pick_device, use_best_attention
+from xitt.models.encode import Encoded, as_tensor, encode_texts
+from xitt.models.loop import LoopSettings, Progress, step_batches, train
+from xitt.models.tiny import tiny_config, tiny_mlm
+
+MASK_SHARE = 0.15  # of non-special tokens, of which 80% become <mask>, 10% a random token, 10% stay
+WARMUP = 0.06  # RoBERTa's share of warmup steps
+
+
+@dataclass(frozen=True)
+class PretrainSettings:
+    """The ``toy_mlm`` parameters, plus the longest input in tokens.
+
+    ``vocab_size`` is what the tokenizer was asked for; the model takes the tokenizer's
+    actual size, which is smaller when the corpus runs out of merges first.
+    """
+
+    layers: int = 2
+    hidden: int = 64
+    heads: int = 4
+    vocab_size: int = 4000
+    pretrain_steps: int = 1500
+    batch: int = 64
+    lr: float = 1e-3
+    seed: int = 0
+    max_length: int = 64
+
+    @classmethod
+    def from_params(cls, params: dict) -> "PretrainSettings":
+        """The settings among ``params`` (a step's params may carry more keys)."""
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in params.items() if k in names})
+
+
+@dataclass(frozen=True)
+class Masking:
+    """BERT's 80/10/10 corruption, drawn from a seeded generator."""
+
+    mask_id: int
+    special_ids: np.ndarray
+    replacement_ids: np.ndarray  # ids a token may be swapped for: every non-special one
+
+    def corrupt(self, ids: np.ndarray, lengths: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        """Corrupted ids and the boolean positions to predict (at least one per batch)."""
+        real = (np.arange(ids.shape[1])[None, :] < lengths[:, None]) & ~np.isin(ids, self.special_ids)
+        chosen = real & (rng.random(ids.shape) < MASK_SHARE)
+        if not chosen.any():
+            candidates = np.flatnonzero(real)
+            chosen.flat[candidates[rng.integers(len(candidates))] if len(candidates) else 0] = True
+        roll = rng.random(ids.shape)
+        corrupted = ids.copy()
+        corrupted[chosen & (roll < 0.8)] = self.mask_id
+        swap = chosen & (roll >= 0.8) & (roll < 0.9)
+        corrupted[swap] = rng.choice(self.replacement_ids, size=int(swap.sum()))
+        return corrupted, chosen
+
+
+def masking_for(tokenizer: PreTrainedTokenizerFast) -> Masking:
+    special = np.array(sorted(set(tokenizer.all_special_ids)), dtype=np.int64)
+    return Masking(tokenizer.mask_token_id, special, np.setdiff1d(np.arange(len(tokenizer)), special))
+
+
+def mlm_loss(model: XLMRobertaForMaskedLM, ids: torch.Tensor, mask: torch.Tensor, targets: torch.Tensor, chosen: torch.Tensor) -> torch.Tensor:
+    """Cross-entropy at the chosen positions only: the vocabulary projection is the
+    costliest layer of a tiny model, so it runs on ~15% of the tokens, not all of them."""
+    hidden = model.roberta(input_ids=ids, attention_mask=mask).last_hidden_state
+    logits = model.lm_head(hidden[chosen])
+    return torch.nn.functional.cross_entropy(logits.float(), targets[chosen])
+
+
+def pretrain_mlm(
+    tokenizer: PreTrainedTokenizerFast,
+    texts: list[str],
+    settings: PretrainSettings,
+    progress: Progress | None = None,
+) -> XLMRobertaForMaskedLM:
+    """A tiny MLM trained from scratch on ``texts``; the same inputs give the same weights."""
+    if not texts:
+        raise ValueError("no texts to pretrain on")
+    device = pick_device()
+    torch.manual_seed(settings.seed)
+    rng = np.random.default_rng(settings.seed)
+    model = tiny_mlm(tiny_config(tokenizer, settings.layers, settings.hidden, settings.heads, settings.max_length)).to(device)
+    use_best_attention(model, device)
+    data: Encoded = encode_texts(tokenizer, texts, settings.max_length)
+    masking = masking_for(tokenizer)
+
+    def loss_of(rows: np.ndarray) -> torch.Tensor:
+        width = int(data.lengths[rows].max())
+        ids, lengths = data.ids[rows, :width], data.lengths[rows]
+        corrupted, chosen = masking.corrupt(ids, lengths, rng)
+        attention = (np.arange(width)[None, :] < lengths[:, None]).astype(np.int64)
+        return mlm_loss(model, *(as_tensor(a, device) for a in (corrupted, attention, ids, chosen)))
+
+    batches = step_batches(data.lengths, settings.batch, settings.pretrain_steps, rng)
+    train(model, batches, loss_of, LoopSettings(settings.lr, WARMUP), device, progress)
+    return model
+
