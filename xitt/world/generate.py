@@ -36,6 +36,14 @@ class World:
         return words | {"an"} if code == "en" else words
 
 
+def _identified(task: str, examples: list[dict], prefix: str) -> list[dict]:
+    """QA and retrieval examples carry ids; evaluation ids are the same in every language
+    (the same meaning), which is what pairs translations for retrieval."""
+    if TASKS[task].format.value not in ("qa", "retrieval"):
+        return examples
+    return [{"id": f"{prefix}-{index:05d}", **example} for index, example in enumerate(examples)]
+
+
 def generate(config: WorldConfig) -> World:
     """Build the world. Same config, same world; every random choice comes from ``config.seed``."""
     languages = make_languages(config.codes, config.seed)
@@ -45,14 +53,16 @@ def generate(config: WorldConfig) -> World:
     realisers = {language.code: Realiser(lexicon, language) for language in languages}
 
     examples: dict[tuple[str, str, str], list[dict]] = {}
-    for task in TASKS:
-        for code, realiser in realisers.items():  # train: drawn per language
+    for task, info in TASKS.items():
+        for code, realiser in realisers.items():  # train: drawn per language; retrieval has none
+            if not info.trainable:
+                break
             items = make_items(task, config.train_size, sampler, stream(config.seed, "task", task, "train", code))
-            examples[(task, code, "train")] = [render(task, item, realiser) for item in items]
+            examples[(task, code, "train")] = _identified(task, [render(task, item, realiser) for item in items], f"train-{code}")
         for split in ("dev", "test"):  # evaluation: one set of meanings, in every language
             items = make_items(task, config.eval_size, sampler, stream(config.seed, "task", task, split))
             for code, realiser in realisers.items():
-                examples[(task, code, split)] = [render(task, item, realiser) for item in items]
+                examples[(task, code, split)] = _identified(task, [render(task, item, realiser) for item in items], split)
 
     corpus, corpus_languages = make_corpus(config.corpus_size, config.code_switch, sampler, realisers, config.seed)
     return World(config, languages, corpus, examples, corpus_languages, lexicon, anchors)

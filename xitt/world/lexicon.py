@@ -18,9 +18,10 @@ from xitt.world.languages import Language
 from xitt.world.sampling import stream
 
 # Function concepts every language lexicalises (English word in the value).
-FUNCTION_WORDS = {"the": "det", "a": "det", "some": "det", "someone": "pron", "not": "part", "did": "aux"}
+FUNCTION_WORDS = {"the": "det", "a": "det", "some": "det", "someone": "pron", "not": "part", "did": "aux",
+                  "who": "wh", "what": "wh", "where": "wh", "when": "wh", "how many": "wh"}
 CONTENT_TAGS = {"noun": "NOUN", "role": "NOUN", "place": "NOUN", "verb": "VERB", "adj": "ADJ", "adv": "ADV"}
-POS_OF_CLASS = {**CONTENT_TAGS, "adp": "ADP", "det": "DET", "pron": "PRON", "part": "PART", "aux": "VERB"}
+POS_OF_CLASS = {**CONTENT_TAGS, "adp": "ADP", "det": "DET", "pron": "PRON", "part": "PART", "aux": "VERB", "wh": "PRON"}
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,7 @@ class Lexicon:
         for concept in self.concepts:
             for synonym in (False, True):
                 for feature in ("", "pl", "acc", "loc", "past", "acc-pl", "loc-pl"):
-                    words.add(self.word(code, concept.id, feature, synonym))
+                    words.update(self.word(code, concept.id, feature, synonym).split())  # "how many"
         return frozenset(words)
 
     def to_json(self) -> dict:
@@ -247,7 +248,7 @@ def build_lexicon(languages: list[Language], seed: int) -> Lexicon:
         affixes = Affixes(*(language.write(a) for a in (accusative, locative, plural)))
         forms = []
         for concept in concepts:
-            syllables = 1 if concept.cls in ("det", "pron", "part", "aux", "adp") else rng.choice((2, 2, 2, 3))
+            syllables = 1 if concept.cls in ("det", "pron", "part", "aux", "adp", "wh") else rng.choice((2, 2, 2, 3))
             word = language.write(fresh(syllables))
             synonym = language.write(fresh(syllables)) if concept.synonym else ""
             forms.append((word, synonym))

@@ -1,4 +1,4 @@
-"""The five tasks, all drawn from the one meaning distribution, each with its own slant.
+"""The world's tasks, all drawn from the one meaning distribution, each with its own slant.
 
 A task makes language-independent *items* (meanings, styles and a label) and renders
 them in a language. Dev and test items are rendered in every language (parallel, like
@@ -17,7 +17,7 @@ from typing import Callable
 from xitt.world.catalog import TASKS
 from xitt.world.lexicon import Concept
 from xitt.world.meanings import Meaning, Nominal, Place, Profile, Sampler
-from xitt.world.realise import PLAIN, Realiser, Style
+from xitt.world.realise import PLAIN, QUESTION_SLOTS, Realiser, Style, Word, slot_span
 
 PROFILES: dict[str, Profile] = {
     "nli": Profile(adjectives=(0.2, 0.5, 0.3), place=0.6, time=0.5, negated=0.0, neutral_pair_verb=0.3,
@@ -32,6 +32,11 @@ PROFILES: dict[str, Profile] = {
     "ner": Profile(scenes=(("office", 3.0), ("sport", 3.0), ("travel", 3.0)), named_agent=0.65,
                    organisation_agent=0.25, someone=0.0, social_verb=0.3, place=0.8, named_place=0.75,
                    adjectives=(0.5, 0.4, 0.1)),
+    "qa": Profile(scenes=(("school", 2.0), ("office", 2.0), ("travel", 2.0)), negated=0.0, place=0.6, time=0.5,
+                  quantity=(0.35, 0.15, 0.1, 0.4), someone=0.0),
+    "choice": Profile(scenes=(("farm", 2.0), ("sea", 2.0), ("forest", 2.0), ("workshop", 2.0)), evaluative_verb=0.0,
+                      neutral_pair_verb=0.0, social_verb=0.0, someone=0.0, negated=0.0, place=0.6),
+    "retrieval": Profile(),
 }
 
 
@@ -44,11 +49,20 @@ class Item:
     b: Meaning | None = None
     style_b: Style = PLAIN
     label: int = -1
+    context: tuple[Meaning, ...] = ()  # qa: the passage (``a`` is one of its sentences); choice: the choices
+    slot: str = ""  # qa: what the question asks for
 
 
 def render(task: str, item: Item, realiser: Realiser) -> dict:
     """The example in the schema of the task's format (see ``xitt.tasks.formats``)."""
     info = TASKS[task]
+    if task == "qa":
+        return _render_qa(item, realiser)
+    if task == "choice":
+        return {"premise": realiser.sentence(item.a, item.style_a), "question": "",
+                "choices": [realiser.sentence(m) for m in item.context], "label": item.label}
+    if task == "retrieval":
+        return {"text": realiser.sentence(item.a, item.style_a)}
     if task in ("pos", "ner"):
         words = realiser.words(item.a, item.style_a)
         labels = info.labels
@@ -63,7 +77,7 @@ def render(task: str, item: Item, realiser: Realiser) -> dict:
 def make_items(task: str, size: int, sampler: Sampler, rng: random.Random) -> list[Item]:
     """``size`` items with labels balanced (counts differ by at most one)."""
     maker = _MAKERS[task]
-    classes = TASKS[task].num_labels if task not in ("pos", "ner") else 1
+    classes = _BALANCED_OVER.get(task, TASKS[task].num_labels or 1)
     labels = [i % classes for i in range(size)]
     rng.shuffle(labels)
     return [maker(_Context(sampler, PROFILES[task], rng), label) for label in labels]
@@ -255,6 +269,102 @@ def _paraphrase(ctx: _Context, label: int) -> Item:
     return Item(meaning, style, changed, other_style, 0)
 
 
+# -- extractive QA -----------------------------------------------------------------
+
+_FORCE_SLOT = {"agent": {}, "object": {}, "place": {"place": 1.0}, "time": {"time": 1.0},
+               "quantity": {"quantity": (0.0, 0.0, 0.0, 1.0)}}
+
+
+def _mentions(m: Meaning) -> set[tuple]:
+    """What a sentence names, so that a passage never names a question's answer twice."""
+    found: set[tuple] = {("v", m.verb)}
+    for nominal in (m.agent, m.obj):
+        found.add(("e", nominal.entity.tokens) if nominal.entity is not None else ("n", nominal.noun))
+    if m.place is not None:
+        found.add(("e", m.place.entity.tokens) if m.place.entity is not None else ("n", m.place.noun))
+    if m.time >= 0:
+        found.add(("t", m.time))
+    if isinstance(m.obj.quantity, int):
+        found.add(("q", m.obj.quantity))
+    return found
+
+
+def _answer_key(m: Meaning, slot: str) -> tuple:
+    if slot in ("agent", "object"):
+        nominal = m.agent if slot == "agent" else m.obj
+        return ("e", nominal.entity.tokens) if nominal.entity is not None else ("n", nominal.noun)
+    if slot == "place":
+        return ("e", m.place.entity.tokens) if m.place.entity is not None else ("n", m.place.noun)
+    return ("t", m.time) if slot == "time" else ("q", m.obj.quantity)
+
+
+def _qa(ctx: _Context, label: int) -> Item:
+    """A passage of 2 to 4 sentences of one scene and a question on one slot of one of them.
+
+    The label only balances question types; the answer is a span of the passage. The
+    answer and the asked sentence's verb occur once in the passage, so the question has
+    one right span."""
+    slot, rng = QUESTION_SLOTS[label], ctx.rng
+    while True:
+        focus = ctx.meaning(**_FORCE_SLOT[slot])
+        if slot == "agent" and focus.agent.pronoun or slot == "quantity" and not isinstance(focus.obj.quantity, int):
+            continue
+        others, taken = [], _mentions(focus)
+        for _ in range(40):
+            if len(others) == rng.randint(1, 3):
+                break
+            other = ctx.sampler.meaning(ctx.profile, rng, focus.scene)
+            named = _mentions(other)
+            if _answer_key(focus, slot) not in named and ("v", focus.verb) not in named:
+                others.append(other)
+                taken |= named
+        if others:
+            position = rng.randint(0, len(others))
+            passage = tuple(others[:position] + [focus] + others[position:])
+            return Item(focus, label=position, context=passage, slot=slot)
+
+
+def _render_qa(item: Item, realiser: Realiser) -> dict:
+    sentences: list[list[Word]] = [realiser.words(m) for m in item.context]
+    position = item.label
+    offset = sum(len(_text(words)) + 1 for words in sentences[:position])
+    words = sentences[position]
+    start, end = slot_span(words, item.slot)
+    offset += len(_text(words[:start])) + (1 if start else 0)
+    answer = _text(words[start:end])
+    return {"question": _text(realiser.question(item.a, item.slot)), "context": " ".join(map(_text, sentences)),
+            "answers": {"text": [answer], "answer_start": [offset]}}
+
+
+def _text(words: list[Word]) -> str:
+    return " ".join(w.text for w in words)
+
+
+# -- multiple choice (COPA-like plausible continuation) --------------------------------
+
+def _choice(ctx: _Context, label: int) -> Item:
+    """A premise, its continuation (same agent, same scene, another action) and a distractor
+    (same agent, another scene): choosing needs to know what goes with what."""
+    premise = ctx.meaning()
+    while True:
+        follow = ctx.sampler.meaning(ctx.profile, ctx.rng, premise.scene)
+        if follow.verb != premise.verb:
+            break
+    other_scene = ctx.rng.choice([s for s in ctx.sampler.sem.scene_names if s != premise.scene])
+    distractor = ctx.sampler.meaning(ctx.profile, ctx.rng, other_scene)
+    follow, distractor = replace(follow, agent=premise.agent), replace(distractor, agent=premise.agent)
+    choices = (follow, distractor) if label == 0 else (distractor, follow)
+    return Item(premise, ctx.style(premise), label=label, context=choices)
+
+
+def _single(ctx: _Context, label: int) -> Item:
+    meaning = ctx.meaning()
+    return Item(meaning, ctx.style(meaning))
+
+
 _MAKERS: dict[str, Callable[[_Context, int], Item]] = {
     "nli": _nli, "paraphrase": _paraphrase, "sentiment": _sentiment, "pos": _tagging, "ner": _tagging,
+    "qa": _qa, "choice": _choice, "retrieval": _single,
 }
+# Tasks whose ``label`` stands for something other than a class: what items balance over.
+_BALANCED_OVER = {"qa": len(QUESTION_SLOTS), "choice": 2, "retrieval": 1, "pos": 1, "ner": 1}
