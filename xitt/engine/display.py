@@ -59,42 +59,48 @@ class RichReporter:
             refresh_per_second=8,
             transient=False,
         )
-        self.counts = {"ran": 0, "cached": 0}
+        self.counts = {"ran": 0, "cached": 0, "failed": 0}
         self.total = 0
         self.overall = None
-        self.current = None
+        self.current: dict[str, object] = {}  # step id -> its bar (several run at once on Dask)
 
     def _summary(self, running: int) -> str:
         left = self.total - self.counts["ran"] - self.counts["cached"] - running
-        return f"done {self.counts['ran']} · cached {self.counts['cached']} · running {running} · left {left}"
+        left -= self.counts["failed"]
+        failed = f" · [red]failed {self.counts['failed']}[/]" if self.counts["failed"] else ""
+        return f"done {self.counts['ran']} · cached {self.counts['cached']}{failed} · running {running} · left {left}"
 
     def start(self, planned: Sequence) -> None:
         self.total = len(planned)
-        to_run = sum(1 for p in planned if not p.cached)
-        self.console.print(f"[bold]{self.total}[/] steps: [green]{self.total - to_run} cached[/], [yellow]{to_run} to run[/]")
+        to_run = sum(1 for p in planned if p.status == "run")
+        may_run = sum(1 for p in planned if p.status == "may run")
+        self.console.print(f"[bold]{self.total}[/] steps: [green]{self.total - to_run - may_run} cached[/], "
+                           f"[yellow]{to_run} to run[/], [cyan]{may_run} may run[/] (skipped if their inputs come out unchanged)")
         self.overall = self.progress.add_task("steps", total=self.total, info=self._summary(0))
         self.progress.start()
 
     def step_started(self, step: Step) -> None:
-        self.progress.update(self.overall, info=self._summary(1))
-        self.current = self.progress.add_task(_short(step.id), total=None, info="")
+        self.current[step.id] = self.progress.add_task(_short(step.id), total=None, info="")
+        self.progress.update(self.overall, info=self._summary(len(self.current)))
 
     def step_progress(self, step: Step, done: int, total: int, metrics: Mapping[str, float]) -> None:
-        if self.current is not None:
-            self.progress.update(self.current, completed=done, total=total, info=format_metrics(metrics))
+        if step.id in self.current:
+            self.progress.update(self.current[step.id], completed=done, total=total, info=format_metrics(metrics))
 
     def step_finished(self, step: Step, status: str, seconds: float) -> None:
         self.counts[status] += 1
-        if self.current is not None:
-            self.progress.remove_task(self.current)
-            self.current = None
+        if step.id in self.current:
+            self.progress.remove_task(self.current.pop(step.id))
         if status == "ran":
             self.progress.console.print(f"  [green]✓[/] {step.id} [dim]{seconds:.1f}s[/]")
-        self.progress.update(self.overall, completed=self.counts["ran"] + self.counts["cached"], info=self._summary(0))
+        elif status == "failed":
+            self.progress.console.print(f"  [red]✗[/] {step.id} failed")
+        self.progress.update(self.overall, completed=self.counts["ran"] + self.counts["cached"], info=self._summary(len(self.current)))
 
     def finish(self) -> None:
-        if self.current is not None:
-            self.progress.remove_task(self.current)
+        for task in self.current.values():
+            self.progress.remove_task(task)
+        self.current.clear()
         self.progress.stop()
 
 

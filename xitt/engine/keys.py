@@ -45,6 +45,14 @@ def source_version(fn: Callable, helpers: Iterable[Callable] = ()) -> str:
     return hash_struct(sources)[:16]
 
 
-def step_key(op_name: str, op_version: str, params: Mapping[str, Any], input_keys: Mapping[str, Any]) -> str:
-    """A step's key: hash of op name, op version, params and its inputs' keys."""
-    return hash_struct({"op": op_name, "version": op_version, "params": params, "inputs": input_keys})
+def step_key(op_name: str, op_version: str, params: Mapping[str, Any], input_digests: Mapping[str, Any]) -> str:
+    """A step's key: hash of op name, op version, params and its inputs' content digests.
+
+    Keying on what the inputs *contain* (not on how they were made) gives early cutoff:
+    an upstream step that re-runs and yields the same content leaves this key unchanged."""
+    return hash_struct({"op": op_name, "version": op_version, "params": params, "inputs": input_digests})
+
+
+def content_digest(checksums: Mapping[str, str]) -> str:
+    """An artifact's content digest: the hash of its files' names and checksums (provenance excluded)."""
+    return hash_struct(dict(checksums))

@@ -1,31 +1,30 @@
-"""Ordering and dispatch, nothing else: keys come from plan.py, files from store.py,
-the screen from display.py. Steps run in graph order, in this process."""
+"""Ordering and dispatch, nothing else: keys come from plan.py, files from store.py, locks
+from locks.py, the screen from display.py, and the work itself from an executor.
+
+A step becomes ready once all its inputs are finished; its key is then computed from their
+content digests (early cutoff), and it is either found in the store or locked, run by the
+executor and committed here, by the driver.
+"""
 
 from __future__ import annotations
 
 import time
-import traceback
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from xitt.engine.display import NullReporter, Reporter
-from xitt.engine.graph import Graph
-from xitt.engine.plan import PlannedStep, plan
+from xitt.engine.executors import Executor, Job, JobResult
+from xitt.engine.executors.local import LocalExecutor
+from xitt.engine.graph import Graph, Step
+from xitt.engine.locks import StepLock, lock_for
+from xitt.engine.plan import CACHED, PlannedStep, fingerprint_of, plan
 from xitt.engine.provenance import host, now_iso, package_versions
-from xitt.engine.registry import StepContext, get_op
-from xitt.engine.store import Artifact, Store
+from xitt.engine.registry import get_op
+from xitt.engine.store import Artifact, CorruptArtifact, Store
 from xitt.errors import UserError
 
-
-class StepFailed(UserError):
-    """A step raised: the message names the step and where its full log is."""
-
-    def __init__(self, step_id: str, error: BaseException, log_path: str):
-        super().__init__(
-            f"step {step_id} failed: {type(error).__name__}: {error}",
-            hint=f"the full traceback is in {log_path}; finished steps stay cached, so re-running retries only what is left",
-        )
-        self.step_id = step_id
+LOCK_POLL_S = 0.05
 
 
 @dataclass
@@ -34,77 +33,227 @@ class RunSummary:
 
     executed: list[str] = field(default_factory=list)
     cached: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)  # step id -> error
+    blocked: list[str] = field(default_factory=list)  # not run: an input failed
     keys: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
 
 
-def run(graph: Graph, store: Store, reporter: Reporter | None = None) -> RunSummary:
+class StepFailed(UserError):
+    """Steps raised: the message names them and where their logs are; ``summary`` has the rest."""
+
+    def __init__(self, summary: RunSummary, logs: Mapping[str, str]):
+        first = next(iter(summary.failed))
+        lines = [f"step {step_id} failed: {error} (log: {logs[step_id]})" for step_id, error in summary.failed.items()]
+        blocked = f"; {len(summary.blocked)} steps that depend on it were not run" if summary.blocked else ""
+        super().__init__(
+            "\n".join(lines) + blocked,
+            hint="the full tracebacks are in the logs; finished steps stay cached, so re-running retries only what failed or never ran",
+        )
+        self.step_id = first
+        self.summary = summary
+
+
+@dataclass
+class _Running:
+    step: Step
+    key: str
+    fingerprint: Mapping[str, Any]
+    lock: StepLock
+    job: Job
+
+
+class _Run:
+    """The state of one run; ``run`` below is its only user."""
+
+    def __init__(self, graph: Graph, store: Store, reporter: Reporter, executor: Executor, keep_going: bool, verify: bool):
+        self.graph, self.store, self.reporter, self.executor = graph, store, reporter, executor
+        self.keep_going = keep_going
+        self.planned: dict[str, PlannedStep] = {p.step.id: p for p in plan(graph, store, verify)}
+        # Records plan found corrupt or pruned: not to be trusted even though they exist.
+        self.distrust = {p.key for p in self.planned.values() if not p.cached and p.key and store.record(p.key)}
+        self.summary = RunSummary()
+        self.digests: dict[str, str] = {}
+        self.fingerprints: dict[str, Mapping[str, Any]] = {}
+        self.running: dict[str, _Running] = {}
+        self.logs: dict[str, str] = {}
+        self.versions = package_versions()
+        self.host = host()
+        self.stop = False
+        self.dependents: dict[str, list[str]] = {s.id: [] for s in graph}
+        self.waiting_on: dict[str, int] = {}
+        for step in graph:
+            inputs = set(step.input_ids())
+            self.waiting_on[step.id] = len(inputs)
+            for input_id in inputs:
+                self.dependents[input_id].append(step.id)
+
+    def loop(self) -> None:
+        by_id = self.graph.by_id()
+        ready = deque(s for s in self.graph if self.waiting_on[s.id] == 0)
+        deferred: list[Step] = []
+        capacity = getattr(self.executor, "capacity", 1)
+        while True:
+            while ready and not self.stop:
+                for finished in self._consider(ready.popleft(), deferred):
+                    ready.extend(by_id[d] for d in self._release(finished))
+                if self.executor.in_flight() >= capacity:
+                    ready.extend(by_id[d] for d in self._collect(self.executor.wait()))
+            if self.executor.in_flight():
+                ready.extend(by_id[d] for d in self._collect(self.executor.wait()))
+            elif deferred and not self.stop:  # another process holds these steps' locks
+                time.sleep(LOCK_POLL_S)
+                ready.extend(deferred)
+                deferred.clear()
+            elif not ready or self.stop:
+                break
+
+    def _consider(self, step: Step, deferred: list[Step]) -> list[str]:
+        """Find ``step`` in the store or dispatch it; the ids that finished now (0 or 1)."""
+        key, fingerprint = fingerprint_of(step, self.digests)
+        planned = self.planned[step.id]
+        if key == planned.key and planned.cached:
+            return [self._done(step, key, fingerprint, planned.digest, "cached")]
+        record = self.store.record(key)
+        if key != planned.key and record and self.store.problem(key, record) is None:
+            return [self._done(step, key, fingerprint, record["digest"], "cached")]  # early cutoff
+        lock = lock_for(self.store.locks, key)
+        if not lock.acquire():
+            deferred.append(step)
+            return []
+        record = self.store.record(key)  # another process may have finished it meanwhile
+        if record and key not in self.distrust and not record["pruned"] and self.store.problem(key, record) is None:
+            lock.release()
+            return [self._done(step, key, fingerprint, record["digest"], "cached")]
+        if record:
+            self.store.invalidate(key)
+        try:
+            inputs = self._inputs(step)
+        except CorruptArtifact as error:
+            lock.release()
+            self._fail(step, key, error.message, f"{error.message}\n{error.hint}\n")
+            return []
+        op = get_op(step.op)
+        job = Job(step.id, key, op.fn, step.params, inputs, self.store.new_temp_dir(key), dict(op.resources))
+        self.running[step.id] = _Running(step, key, fingerprint, lock, job)
+        self.reporter.step_started(step)
+        self.executor.submit(job, lambda done, total, metrics: self.reporter.step_progress(step, done, total, metrics))
+        return []
+
+    def _inputs(self, step: Step) -> dict[str, Any]:
+        """Input artifacts, re-hashed before use; a corrupt one is dropped from the store."""
+        def read(step_id: str) -> Artifact:
+            key = self.summary.keys[step_id]
+            try:
+                return self.store.get(key, verify=True)
+            except CorruptArtifact:
+                self.store.invalidate(key)
+                raise
+        return {role: read(ref) if isinstance(ref, str) else tuple(read(r) for r in ref) for role, ref in step.inputs.items()}
+
+    def _collect(self, results: list[JobResult]) -> list[str]:
+        """Commit finished jobs (or record their failure); the ids of steps now ready."""
+        now_ready: list[str] = []
+        for result in results:
+            running = self.running.pop(result.step_id)
+            try:
+                if result.error is not None:
+                    self.store.discard(running.job.out_dir)
+                    self._fail(running.step, running.key, result.error, result.log or "")
+                    continue
+                record = self.store.commit(running.key, running.job.out_dir, result.result or {}, self._meta(running, result))
+                self.distrust.discard(running.key)
+            finally:
+                running.lock.release()
+            if self.store.index.get(("failed", running.step.id)) is not None:
+                self.store.clear_failure(running.step.id)
+            now_ready.extend(self._release(self._done(running.step, running.key, running.fingerprint, record["digest"], "ran", result.seconds)))
+        return now_ready
+
+    def _meta(self, running: _Running, result: JobResult) -> dict[str, Any]:
+        step = running.step
+        return {
+            "step": step.id,
+            "op": step.op,
+            "op_version": running.fingerprint["version"],
+            "params": step.params,
+            "inputs": running.fingerprint["inputs"],
+            "input_steps": dict(step.inputs),
+            "input_keys": {role: self.summary.keys[r] if isinstance(r, str) else [self.summary.keys[i] for i in r]
+                           for role, r in step.inputs.items()},
+            "versions": self.versions,
+            **self.host,
+            "started": result.started,
+            "seconds": round(result.seconds, 3),
+            **result.info,
+        }
+
+    def _done(self, step: Step, key: str, fingerprint: Mapping[str, Any], digest: str | None, status: str, seconds: float = 0.0) -> str:
+        self.digests[step.id] = digest or ""
+        self.summary.keys[step.id] = key
+        self.fingerprints[step.id] = fingerprint
+        (self.summary.executed if status == "ran" else self.summary.cached).append(step.id)
+        self.reporter.step_finished(step, status, seconds)
+        return step.id
+
+    def _release(self, step_id: str) -> list[str]:
+        """Steps whose last missing input was ``step_id``."""
+        ready = []
+        for dependent in self.dependents[step_id]:
+            self.waiting_on[dependent] -= 1
+            if self.waiting_on[dependent] == 0:
+                ready.append(dependent)
+        return ready
+
+    def _fail(self, step: Step, key: str, error: str, log: str) -> None:
+        path = self.store.logs / f"{key}.log"
+        path.write_text(f"step {step.id}\nop {step.op}\nkey {key}\n\n{log}", encoding="utf-8")
+        self.store.record_failure(step.id, {"key": key, "op": step.op, "error": error, "log": str(path), "time": now_iso()})
+        self.summary.failed[step.id] = error
+        self.logs[step.id] = str(path)
+        self.reporter.step_finished(step, "failed", 0.0)
+        if not self.keep_going:
+            self.stop = True
+
+    def abandon(self) -> None:
+        """Interrupted or broken: drop every half-written temp dir and release every lock."""
+        for running in self.running.values():
+            self.store.discard(running.job.out_dir)
+            running.lock.release()
+        self.running.clear()
+
+
+def run(
+    graph: Graph,
+    store: Store,
+    reporter: Reporter | None = None,
+    executor: Executor | None = None,
+    keep_going: bool = False,
+    verify: bool = False,
+) -> RunSummary:
+    """Run ``graph`` against ``store``; raise StepFailed at the end if any step failed."""
     reporter = reporter or NullReporter()
+    executor = executor or LocalExecutor()
     started = time.perf_counter()
-    planned = plan(graph, store)
-    summary = RunSummary(keys={p.step.id: p.key for p in planned})
-    reporter.start(planned)
+    for stale in store.stale_temp_dirs():
+        store.discard(stale)
+    state = _Run(graph, store, reporter, executor, keep_going, verify)
+    to_run = [p for p in state.planned.values() if p.status != CACHED]
+    executor.check({p.step.id: get_op(p.step.op).resources for p in to_run if get_op(p.step.op).resources})
+    reporter.start(list(state.planned.values()))
     try:
-        for entry in planned:
-            if entry.cached:
-                summary.cached.append(entry.step.id)
-                reporter.step_finished(entry.step, "cached", 0.0)
-            else:
-                seconds = _execute(entry, summary.keys, store, reporter)
-                summary.executed.append(entry.step.id)
-                reporter.step_finished(entry.step, "ran", seconds)
-            store.record_fingerprint(entry.step.id, entry.fingerprint)
+        state.loop()
     finally:
-        summary.seconds = time.perf_counter() - started
+        state.abandon()
+        store.record_fingerprints(state.fingerprints)
+        state.summary.seconds = time.perf_counter() - started
         reporter.finish()
+    summary = state.summary
+    finished = set(summary.executed) | set(summary.cached) | set(summary.failed)
+    summary.blocked = [s.id for s in graph if s.id not in finished]
+    if summary.failed:
+        raise StepFailed(summary, state.logs)
     return summary
-
-
-def _execute(entry: PlannedStep, keys: Mapping[str, str], store: Store, reporter: Reporter) -> float:
-    step = entry.step
-    op = get_op(step.op)
-    inputs: dict[str, Any] = {
-        role: store.get(keys[ref]) if isinstance(ref, str) else tuple(store.get(keys[r]) for r in ref)
-        for role, ref in step.inputs.items()
-    }
-    temp_dir = store.new_temp_dir(entry.key)
-    ctx = StepContext(
-        step_id=step.id,
-        params=step.params,
-        inputs=inputs,
-        out_dir=temp_dir,
-        progress=lambda done, total, metrics: reporter.step_progress(step, done, total, metrics),
-    )
-    reporter.step_started(step)
-    began, clock = now_iso(), time.perf_counter()
-    try:
-        result = dict(op.fn(ctx))
-    except UserError:
-        store.discard(temp_dir)
-        raise
-    except BaseException as error:  # KeyboardInterrupt too: nothing half-written stays
-        store.discard(temp_dir)
-        if not isinstance(error, Exception):
-            raise
-        log = store.root / "logs" / f"{entry.key}.log"
-        log.parent.mkdir(parents=True, exist_ok=True)
-        log.write_text(f"step {step.id}\nop {step.op}\n\n{traceback.format_exc()}", encoding="utf-8")
-        raise StepFailed(step.id, error, str(log)) from error
-    seconds = time.perf_counter() - clock
-    meta = {
-        "step": step.id,
-        "op": step.op,
-        "op_version": op.version,
-        "params": step.params,
-        "inputs": entry.fingerprint["inputs"],
-        "versions": package_versions(),
-        **host(),
-        "started": began,
-        "seconds": round(seconds, 3),
-        **ctx.info,
-    }
-    store.commit(entry.key, temp_dir, result, meta)
-    return seconds
 
 
 def artifacts_of(summary: RunSummary, store: Store) -> dict[str, Artifact]:

@@ -3,6 +3,10 @@
 An artifact is written into ``.xitt/tmp``, then renamed into place; only then is its
 completion record written to the index. A crash at any point leaves either nothing or a
 temporary directory that nothing reads, never a half-result taken for a result.
+
+The completion record holds the artifact's content digest (for early cutoff) and each
+file's size and mtime, so a cached check is a few ``stat`` calls; a full check re-hashes
+every file against the checksums in ``meta.json``.
 """
 
 from __future__ import annotations
@@ -14,15 +18,21 @@ import uuid
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 import diskcache
 
-from xitt.engine.keys import hash_file
+from xitt.engine.keys import content_digest, hash_file
+from xitt.errors import UserError
 
 RESULT_FILE = "result.json"
 META_FILE = "meta.json"
 STORE_DIR = ".xitt"
+KEPT_WHEN_PRUNED = (RESULT_FILE, META_FILE)
+
+
+class CorruptArtifact(UserError):
+    """A stored artifact no longer matches its checksums; it must be recomputed, never used."""
 
 
 @dataclass(frozen=True)
@@ -45,16 +55,18 @@ class Artifact:
 
 
 class Store:
-    """Artifacts by key, completion records and the last fingerprint of every step id."""
+    """Artifacts by key, completion records, failures and the last fingerprint of every step id."""
 
     def __init__(self, root: Path):
         self.root = Path(root) / STORE_DIR
         self.artifacts = self.root / "artifacts"
         self.tmp = self.root / "tmp"
-        for directory in (self.artifacts, self.tmp):
+        self.logs = self.root / "logs"
+        self.locks = self.root / "locks"
+        for directory in (self.artifacts, self.tmp, self.logs, self.locks):
             directory.mkdir(parents=True, exist_ok=True)
         # Never evict: a silently dropped record would mean silently re-training.
-        self.index = diskcache.Cache(str(self.root / "index"), size_limit=2**50, eviction_policy="none")
+        self.index = diskcache.Cache(str(self.root / "index"), size_limit=2**62, eviction_policy="none", timeout=60)
 
     def close(self) -> None:
         self.index.close()
@@ -66,16 +78,46 @@ class Store:
         self.close()
 
     # -- reading ---------------------------------------------------------------------------
-    def has(self, key: str) -> bool:
-        return ("done", key) in self.index and (self.artifacts / key / META_FILE).exists()
+    def record(self, key: str) -> Mapping[str, Any] | None:
+        """The completion record of ``key``: digest, files with sizes and mtimes, pruned flag."""
+        return self.index.get(("done", key))
 
-    def get(self, key: str) -> Artifact:
-        if not self.has(key):
+    def problem(self, key: str, record: Mapping[str, Any], full: bool = False) -> str | None:
+        """Why the artifact cannot be trusted, or None. ``full`` re-hashes every file."""
+        path = self.artifacts / key
+        for name, (size, mtime) in record["files"].items():
+            try:
+                stat = os.stat(path / name)
+            except FileNotFoundError:
+                return f"{name} is missing"
+            if stat.st_size != size or stat.st_mtime_ns != mtime:
+                return f"{name} changed after it was written"
+        if full:
+            checksums = Artifact(key, path).meta["checksums"]
+            for name in record["files"]:
+                if name != META_FILE and hash_file(path / name) != checksums[name]:
+                    return f"{name} does not match its checksum"
+        return None
+
+    def has(self, key: str) -> bool:
+        record = self.record(key)
+        return record is not None and self.problem(key, record) is None
+
+    def get(self, key: str, verify: bool = False) -> Artifact:
+        """A finished artifact; with ``verify`` its files are re-hashed first."""
+        record = self.record(key)
+        if record is None:
             raise KeyError(f"no finished artifact {key}")
+        trouble = self.problem(key, record, full=verify)
+        if trouble:
+            raise CorruptArtifact(f"artifact {key} of step {record.get('step')} is corrupt: {trouble}",
+                                  hint="run the experiment again: the corrupt artifact is recomputed, never used")
         return Artifact(key, self.artifacts / key)
 
-    def completion(self, key: str) -> Mapping[str, Any] | None:
-        return self.index.get(("done", key))
+    def keys(self) -> Iterator[str]:
+        for entry in self.index.iterkeys():
+            if isinstance(entry, tuple) and entry[0] == "done":
+                yield entry[1]
 
     # -- writing ---------------------------------------------------------------------------
     def new_temp_dir(self, key: str) -> Path:
@@ -83,36 +125,102 @@ class Store:
         path.mkdir(parents=True)
         return path
 
-    def commit(self, key: str, temp_dir: Path, result: Mapping[str, Any], meta: Mapping[str, Any]) -> Artifact:
+    def commit(self, key: str, temp_dir: Path, result: Mapping[str, Any], meta: Mapping[str, Any]) -> Mapping[str, Any]:
         """Seal a finished temp dir: write result and provenance, checksum files, rename, record."""
-        checksums = {
-            str(p.relative_to(temp_dir)): hash_file(p)
-            for p in sorted(temp_dir.rglob("*"))
-            if p.is_file()
-        }
         _write_json(temp_dir / RESULT_FILE, result)
-        checksums[RESULT_FILE] = hash_file(temp_dir / RESULT_FILE)
-        _write_json(temp_dir / META_FILE, {**meta, "key": key, "checksums": checksums})
+        checksums = {str(p.relative_to(temp_dir)): hash_file(p) for p in sorted(temp_dir.rglob("*")) if p.is_file()}
+        digest = content_digest(checksums)
+        _write_json(temp_dir / META_FILE, {**meta, "key": key, "digest": digest, "checksums": checksums})
+        files = {name: _stat(temp_dir / name) for name in (*checksums, META_FILE)}
         final = self.artifacts / key
-        try:
-            os.replace(temp_dir, final)
-        except OSError:
-            if not (final / META_FILE).exists():
-                raise
-            # Same key finished elsewhere meanwhile: content-addressed, so theirs is as good.
-            shutil.rmtree(temp_dir, ignore_errors=True)
-        self.index.set(("done", key), {"step": meta.get("step"), "op": meta.get("op")})
-        return Artifact(key, final)
+        if final.exists():  # a pruned, corrupt or orphaned earlier copy: set it aside first
+            self._set_aside(final)
+        os.replace(temp_dir, final)
+        record = {"step": meta.get("step"), "op": meta.get("op"), "digest": digest, "files": files,
+                  "bytes": sum(size for size, _ in files.values()), "pruned": False}
+        self.index.set(("done", key), record)
+        return record
 
     def discard(self, temp_dir: Path) -> None:
         shutil.rmtree(temp_dir, ignore_errors=True)
+
+    def invalidate(self, key: str) -> None:
+        """Forget a corrupt artifact: the record goes first, so nothing reads it meanwhile."""
+        self.index.delete(("done", key))
+        if (self.artifacts / key).exists():
+            self._set_aside(self.artifacts / key)
+
+    remove = invalidate
+
+    def prune(self, key: str) -> int:
+        """Drop an artifact's big files but keep its record, result and provenance; bytes freed."""
+        record = self.record(key)
+        if record is None or record["pruned"]:
+            return 0
+        path = self.artifacts / key
+        freed = 0
+        for name, (size, _) in record["files"].items():
+            if name not in KEPT_WHEN_PRUNED:
+                (path / name).unlink(missing_ok=True)
+                freed += size
+        for directory in sorted((p for p in path.rglob("*") if p.is_dir()), reverse=True):
+            directory.rmdir()
+        files = {name: value for name, value in record["files"].items() if name in KEPT_WHEN_PRUNED}
+        self.index.set(("done", key), {**record, "files": files, "pruned": True})
+        return freed
+
+    def _set_aside(self, path: Path) -> None:
+        aside = self.tmp / f"old.{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}"
+        os.replace(path, aside)
+        shutil.rmtree(aside, ignore_errors=True)
+
+    def stale_temp_dirs(self) -> list[Path]:
+        """Temporary directories whose writing process is gone (left by a crash or SIGKILL)."""
+        stale = []
+        for path in self.tmp.iterdir():
+            parts = path.name.split(".")
+            pid = next((int(p) for p in parts[1:] if p.isdigit()), None)
+            if pid is None or not _alive(pid):
+                stale.append(path)
+        return stale
+
+    # -- failures ---------------------------------------------------------------------------
+    def record_failure(self, step_id: str, failure: Mapping[str, Any]) -> None:
+        self.index.set(("failed", step_id), dict(failure))
+
+    def clear_failure(self, step_id: str) -> None:
+        self.index.delete(("failed", step_id))
+
+    def failures(self) -> dict[str, Mapping[str, Any]]:
+        return {k[1]: self.index[k] for k in list(self.index.iterkeys()) if isinstance(k, tuple) and k[0] == "failed"}
 
     # -- what ran last under each step id, so that `plan` can say why something re-runs ----
     def last_fingerprint(self, step_id: str) -> Mapping[str, Any] | None:
         return self.index.get(("last", step_id))
 
+    def record_fingerprints(self, fingerprints: Mapping[str, Mapping[str, Any]]) -> None:
+        """Record many steps' fingerprints in one transaction (a cached run touches every step)."""
+        with self.index.transact():
+            for step_id, fingerprint in fingerprints.items():
+                self.index.set(("last", step_id), dict(fingerprint))
+
     def record_fingerprint(self, step_id: str, fingerprint: Mapping[str, Any]) -> None:
         self.index.set(("last", step_id), dict(fingerprint))
+
+
+def _stat(path: Path) -> list[int]:
+    stat = os.stat(path)
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _write_json(path: Path, value: Any) -> None:

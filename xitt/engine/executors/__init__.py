@@ -1,0 +1,69 @@
+"""Executors run jobs; the scheduler decides which and when. A job holds everything a worker
+needs (the op function, params, input artifacts, a temp dir to write into); its result goes
+back to the driver, which alone checksums, commits and writes the index."""
+
+from __future__ import annotations
+
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping, Protocol
+
+from xitt.engine.provenance import now_iso
+from xitt.engine.registry import OpFn, ProgressFn, StepContext
+
+
+@dataclass(frozen=True)
+class Job:
+    """One step to compute: picklable, so that it can travel to a Dask worker."""
+
+    step_id: str
+    key: str
+    fn: OpFn
+    params: Mapping[str, Any]
+    inputs: Mapping[str, Any]  # role -> Artifact, or tuple of Artifacts
+    out_dir: Path
+    resources: Mapping[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class JobResult:
+    """What came back: the op's JSON result and provenance additions, or its error and log."""
+
+    step_id: str
+    result: Mapping[str, Any] | None
+    info: Mapping[str, Any]
+    started: str
+    seconds: float
+    error: str | None = None
+    log: str | None = None
+
+
+def execute(job: Job, progress: ProgressFn = lambda done, total, metrics: None) -> JobResult:
+    """Run a job's op where we are (driver or worker); an exception becomes a failed result."""
+    ctx = StepContext(step_id=job.step_id, params=job.params, inputs=job.inputs, out_dir=job.out_dir, progress=progress)
+    started, clock = now_iso(), time.perf_counter()
+    try:
+        result = dict(job.fn(ctx))
+    except Exception as error:  # KeyboardInterrupt and SystemExit go on up: the run stops
+        return JobResult(job.step_id, None, dict(ctx.info), started, time.perf_counter() - clock,
+                         f"{type(error).__name__}: {error}", traceback.format_exc())
+    return JobResult(job.step_id, result, dict(ctx.info), started, time.perf_counter() - clock)
+
+
+class Executor(Protocol):
+    def check(self, requests: Mapping[str, Mapping[str, float]]) -> None:
+        """Raise UserError if some step's resource request can be met by no worker."""
+
+    def submit(self, job: Job, progress: ProgressFn) -> None: ...
+
+    def wait(self) -> list[JobResult]:
+        """Block until at least one submitted job finished; return the finished ones."""
+
+    def in_flight(self) -> int: ...
+
+    def close(self) -> None: ...
+
+
+ExecutorFactory = Callable[[], Executor]
