@@ -1,0 +1,65 @@
+"""The registry of real tasks, looked up by name.
+
+The language's checker asks `lookup(name)` and `names()`; the loader asks for a task's
+source and columns. Nothing here reads data. `hub_task` registers any hub dataset given
+by name with a column mapping (a custom intermediate task).
+"""
+
+from __future__ import annotations
+
+from xitt.errors import UserError
+from xitt.tasks.formats import Format, TaskInfo
+from xitt.tasks.intermediates import INTERMEDIATES
+from xitt.tasks.spec import ColumnMap, Hyper, RealTask, Source
+from xitt.tasks.targets import TARGETS
+
+ALIASES = {"wikiann": "panx", "pan_x": "panx", "paws_x": "pawsx", "squad": "squad_v1", "ud_pos": "udpos",
+           "pos": "udpos", "tydiqa_goldp": "tydiqa", "bucc2018": "bucc", "xquad_r": "lareqa", "mewslix": "mewsli_x",
+           "social_i_qa": "siqa", "cosmos_qa": "cosmosqa", "commonsense_qa": "commonsenseqa", "sst": "sst2",
+           "anliplus": "anli_plus"}
+
+_TASKS: dict[str, RealTask] = {task.name: task for task in (*TARGETS, *INTERMEDIATES)}
+_DEFAULT_METRIC = {Format.CLASSIFICATION: "accuracy", Format.PAIR_CLASSIFICATION: "accuracy",
+                   Format.TAGGING: "accuracy", Format.QA: "em_f1", Format.MULTIPLE_CHOICE: "accuracy",
+                   Format.RETRIEVAL: "retrieval_accuracy"}
+
+
+def lookup(name: str) -> RealTask | None:
+    """The registered task called `name` (or one of its aliases), None when there is none."""
+    key = name.lower()
+    return _TASKS.get(ALIASES.get(key, key))
+
+
+def names(role: str | None = None) -> tuple[str, ...]:
+    """Every registered task name (aliases not included), optionally only one role's."""
+    return tuple(sorted(n for n, t in _TASKS.items() if role is None or t.role == role))
+
+
+def get(name: str) -> RealTask:
+    """Like `lookup`, but an unknown name is the user's error, with the known names."""
+    task = lookup(name)
+    if task is None:
+        raise UserError(f"unknown task '{name}': it is not a registered real task",
+                        hint=f"registered tasks: {', '.join(names())}; or register a hub dataset with hub_task")
+    return task
+
+
+def hub_task(name: str, hub_id: str, format: Format | str, column_map: ColumnMap, *, labels: tuple[str, ...] = (),
+             configs: dict[str, str] | None = None, metric: str | None = None,
+             splits: dict[str, str] | None = None, hyper: Hyper | None = None, register: bool = False) -> RealTask:
+    """A task for any hub dataset, given by id, configs per language and a column mapping.
+
+    With `register`, later `lookup(name)` finds it too (a name may not shadow a built-in).
+    """
+    fmt = Format(format)
+    configs = configs or {"en": ""}
+    source = Source(hub_id, configs=tuple(configs.items()), columns=column_map,
+                    splits=tuple(splits.items()) if splits else Source(None).splits)
+    info = TaskInfo(name, fmt, tuple(labels), metric or _DEFAULT_METRIC[fmt])
+    task = RealTask(name, info, "intermediate", "custom", tuple(configs), source, hyper or Hyper(),
+                    description=f"hub dataset {hub_id}")
+    if register:
+        if name in _TASKS or name in ALIASES:
+            raise UserError(f"task name '{name}' is already a registered task", hint="choose another name")
+        _TASKS[name] = task
+    return task
