@@ -217,6 +217,8 @@ class _Run:
 
     def abandon(self) -> None:
         """Interrupted or broken: drop every half-written temp dir and release every lock."""
+        if self.running:
+            self.executor.cancel()
         for running in self.running.values():
             self.store.discard(running.job.out_dir)
             running.lock.release()

@@ -63,6 +63,9 @@ class Executor(Protocol):
 
     def in_flight(self) -> int: ...
 
+    def cancel(self) -> None:
+        """Forget every submitted job (the run was interrupted)."""
+
     def close(self) -> None: ...
 
 

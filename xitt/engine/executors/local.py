@@ -28,5 +28,7 @@ class LocalExecutor:
     def in_flight(self) -> int:
         return len(self._queue)
 
-    def close(self) -> None:
+    def cancel(self) -> None:
         self._queue.clear()
+
+    close = cancel
