@@ -16,6 +16,10 @@ models that train and score on them:
                            continuation tasks leave it "")
 - ``retrieval``            ``{"id": str, "text": str}``: one sentence; sentences with the
                            same ``id`` in two languages are translations (Tatoeba, BUCC)
+                           Real retrieval tasks add ``"side": "query" | "candidate"``: a query
+                           (Tatoeba's non-English sentence, LAReQA's question, a Mewsli-X
+                           mention) matches the candidates with its ``id``; a candidate whose
+                           ``id`` no query has is a distractor.
 
 Labels are indices into ``TaskInfo.labels`` (multiple choice: the index of the right choice).
 """
