@@ -1,45 +1,370 @@
-"""Correlation statistics against scipy and hand-computed corrections."""
+"""Statistics against their references: scipy.stats, statsmodels, pingouin, scikit-learn,
+and simulation where there is no reference (coverage, test size)."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
+import pandas as pd
+import pingouin
 import pytest
 from scipy import stats
+from sklearn.metrics import ndcg_score
+from statsmodels.stats.multitest import multipletests
 
-from xitt.stats.correlation import adjust, correlate
+from xitt.stats import study
+from xitt.stats.adjust import adjust
+from xitt.stats.coefficients import METHODS, coefficient, rows_function
+from xitt.stats.compare import fisher_z, paired_bootstrap, steiger
+from xitt.stats.correlation import correlate
 from xitt.stats.gains import gain_table, zero_shot_summary
+from xitt.stats.partial import partial_correlation, repeated_measures_correlation
+from xitt.stats.ranking import best_source_rank, ndcg_at_k, regret_at_k
+from xitt.stats.resampling import (
+    all_orders,
+    apply,
+    bootstrap_indices,
+    bootstrap_interval,
+    correlation_statistic,
+    orderings,
+    permutation_test,
+    random_orders,
+)
+
+SCIPY = {
+    "spearman": lambda x, y: stats.spearmanr(x, y).statistic,
+    "pearson": lambda x, y: stats.pearsonr(x, y).statistic,
+    "kendall": lambda x, y: stats.kendalltau(x, y).statistic,
+    "weighted_tau": lambda x, y: stats.weightedtau(x, y).statistic,
+}
+
+
+def _related(n: int, seed: int, rho: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    z = rng.multivariate_normal([0, 0], [[1, rho], [rho, 1]], size=n)
+    return z[:, 0], z[:, 1]
+
+
+# --- coefficients -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("ties", [False, True])
+def test_batched_coefficients_match_scipy_row_by_row(method, ties):
+    rng = np.random.default_rng(11)
+    x, y = rng.normal(size=(7, 25)), rng.normal(size=(7, 25))
+    y = y + x
+    if ties:  # average ranks and tau-b's tie correction must agree with scipy too
+        x, y = np.round(x * 2), np.round(y * 2)
+    batched = rows_function(method)(x, y)
+    for row in range(len(x)):
+        assert batched[row] == pytest.approx(SCIPY[method](x[row], y[row]), abs=1e-10)
+        assert coefficient(method, x[row], y[row]) == pytest.approx(SCIPY[method](x[row], y[row]), abs=1e-12)
 
 
 @pytest.mark.parametrize("method,reference", [("spearman", stats.spearmanr), ("pearson", stats.pearsonr), ("kendall", stats.kendalltau)])
-def test_coefficients_match_scipy(method, reference):
-    rng = np.random.default_rng(3)
-    x, y = rng.normal(size=30), rng.normal(size=30)
-    y = y + x
+def test_asymptotic_pvalues_match_scipy(method, reference):
+    x, y = _related(30, 3)
     result = correlate(method, x, y, permutations=0)
     assert result.r == pytest.approx(reference(x, y).statistic, abs=1e-12)
     assert result.p == pytest.approx(reference(x, y).pvalue, abs=1e-12)
-
-
-def test_permutation_pvalue_is_small_for_strong_and_large_for_no_association():
-    rng = np.random.default_rng(0)
-    x = rng.normal(size=40)
-    strong = correlate("spearman", x, x + 0.1 * rng.normal(size=40), permutations=2000)
-    assert strong.p == pytest.approx(1 / 2001)
-    null = correlate("spearman", x, rng.normal(size=40), permutations=2000)
-    assert null.p > 0.05
-    again = correlate("spearman", x, x + 0.1 * rng.normal(size=40), permutations=2000, seed=0)
-    assert again.p == strong.p
+    assert result.p_method == "asymptotic"
 
 
 def test_undefined_correlations_are_none():
     assert correlate("spearman", [1, 2], [3, 4]).r is None
     assert correlate("spearman", [1, 1, 1, 1], [1, 2, 3, 4]).r is None
+    with pytest.raises(ValueError, match="unknown correlation method"):
+        correlate("cosine", [1, 2, 3], [1, 2, 3])
 
 
-def test_holm_and_bh_by_hand():
+# --- permutation ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_exact_permutation_matches_scipy_enumeration(method):
+    x, y = _related(6, 5, rho=0.6)
+    ours = permutation_test(method, x, y, resamples=10_000, rng=np.random.default_rng(0))
+    reference = stats.permutation_test(
+        (y,), lambda v: abs(SCIPY[method](x, v)), permutation_type="pairings", alternative="greater", n_resamples=np.inf, vectorized=False
+    )
+    assert ours.kind == "exact" and ours.resamples == math.factorial(6)
+    assert ours.p == pytest.approx(reference.pvalue, abs=1e-12)
+
+
+@pytest.mark.parametrize("method", ["spearman", "pearson", "kendall"])
+def test_monte_carlo_permutation_agrees_with_scipy_within_resampling_error(method):
+    x, y = _related(40, 8, rho=0.25)
+    ours = permutation_test(method, x, y, resamples=10_000, rng=np.random.default_rng(1))
+    reference = stats.permutation_test(
+        (y,), lambda v, axis=-1: np.abs(rows_function(method)(np.broadcast_to(x, v.shape), v)),
+        permutation_type="pairings", alternative="greater", n_resamples=10_000, vectorized=True, rng=np.random.default_rng(2),
+    )
+    assert ours.kind == "monte carlo"
+    assert abs(ours.p - reference.pvalue) < 4 * math.sqrt(reference.pvalue * (1 - reference.pvalue) / 10_000) + 1e-3
+
+
+def test_strong_association_gives_the_smallest_monte_carlo_p():
+    x, y = _related(40, 0, rho=0.99)
+    result = correlate("spearman", x, y, permutations=2000)
+    assert result.p == pytest.approx(1 / 2001) and result.p_method == "monte carlo"
+
+
+def test_blocked_shuffles_stay_within_blocks():
+    blocks = ["a", "a", "b", "b", "b", "c"]
+    orders = random_orders(6, 500, np.random.default_rng(0), blocks)
+    code = np.array([ord(b) for b in blocks])
+    assert np.all(code[orders] == code)
+    assert len({tuple(o) for o in orders}) == orderings(6, blocks) == 2 * 6 * 1
+    assert len({tuple(o) for o in all_orders(6, blocks)}) == 12
+
+
+def test_blocked_permutation_ignores_association_that_lives_only_between_blocks():
+    # within each block x and y are independent; the blocks differ in both means
+    rng = np.random.default_rng(4)
+    blocks = np.repeat(np.arange(6), 8)
+    x = blocks * 3.0 + rng.normal(size=48)
+    y = blocks * 3.0 + rng.normal(size=48)
+    plain = permutation_test("spearman", x, y, 5000, np.random.default_rng(0))
+    blocked = permutation_test("spearman", x, y, 5000, np.random.default_rng(0), blocks=blocks)
+    assert plain.p < 0.001
+    assert blocked.p > 0.05 and blocked.kind == "blocked monte carlo"
+
+
+# --- bootstrap --------------------------------------------------------------------------
+
+
+def _scipy_bootstrap(method: str, x, y, kind: str, seed: int):
+    return stats.bootstrap(
+        (x, y), lambda a, b, axis=-1: rows_function(method)(a, b), paired=True, vectorized=True,
+        n_resamples=1500, method=kind, rng=np.random.default_rng(seed),
+    )
+
+
+@pytest.mark.parametrize("method", ["pearson", "spearman", "kendall"])
+def test_bca_interval_matches_scipy_with_the_same_seed(method):
+    x, y = _related(35, 9)
+    reference = _scipy_bootstrap(method, x, y, "BCa", 5).confidence_interval
+    ours = bootstrap_interval(method, x, y, 1500, np.random.default_rng(5))
+    assert ours.method == "bca" and ours.note == ""
+    assert ours.low == pytest.approx(reference.low, abs=1e-10)
+    assert ours.high == pytest.approx(reference.high, abs=1e-10)
+
+
+@pytest.mark.parametrize("method", ["pearson", "spearman", "kendall"])
+def test_bootstrap_distribution_matches_scipy_with_the_same_seed(method):
+    x, y = _related(35, 9)
+    reference = _scipy_bootstrap(method, x, y, "percentile", 6).bootstrap_distribution
+    ours = apply(correlation_statistic(method, x, y), bootstrap_indices(35, 1500, np.random.default_rng(6)))
+    assert np.allclose(ours, reference, atol=1e-10, rtol=0)
+
+
+def test_bca_falls_back_to_percentile_and_says_why():
+    x = np.arange(12.0)
+    result = bootstrap_interval("pearson", x, 2 * x + 1, 500, np.random.default_rng(0))
+    assert result.method == "percentile"
+    assert "BCa degenerate" in result.note
+    assert result.low == pytest.approx(1.0) and result.high == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("method,n,seed", [("spearman", 50, 2), ("pearson", 80, 2)])
+def test_bootstrap_ci_covers_the_true_correlation_95_percent_of_the_time(method, n, seed):
+    rho = 0.5
+    truth = rho if method == "pearson" else 6 / math.pi * math.asin(rho / 2)  # Spearman of a bivariate normal
+    rng = np.random.default_rng(seed)
+    covered = 0
+    for _ in range(400):
+        z = rng.multivariate_normal([0, 0], [[1, rho], [rho, 1]], size=n)
+        ci = bootstrap_interval(method, z[:, 0], z[:, 1], 1000, rng)
+        covered += ci.low <= truth <= ci.high
+    assert 0.93 <= covered / 400 <= 0.97
+
+
+def test_cluster_bootstrap_resamples_whole_clusters():
+    clusters = ["t1", "t1", "t2", "t2", "t3", "t3"]
+    index = bootstrap_indices(6, 200, np.random.default_rng(0), clusters)
+    assert index.shape == (200, 6)
+    pairs = index.reshape(200, 3, 2)
+    assert np.all(pairs[:, :, 1] == pairs[:, :, 0] + 1) and np.all(pairs[:, :, 0] % 2 == 0)
+
+
+def test_results_are_deterministic_given_the_seed():
+    x, y = _related(45, 12, rho=0.2)
+    first = correlate("spearman", x, y, permutations=3000, bootstrap=800, seed=7)
+    assert correlate("spearman", x, y, permutations=3000, bootstrap=800, seed=7) == first
+    other = correlate("spearman", x, y, permutations=3000, bootstrap=800, seed=8)
+    assert (other.p, other.ci_low) != (first.p, first.ci_low)
+    # the two streams are independent: changing the bootstrap count leaves p alone
+    assert correlate("spearman", x, y, permutations=3000, bootstrap=300, seed=7).p == first.p
+
+
+# --- multiple comparisons ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("ours,theirs", [("holm", "holm"), ("bh", "fdr_bh")])
+def test_adjustments_match_statsmodels(ours, theirs):
+    rng = np.random.default_rng(2)
+    p = np.concatenate([rng.uniform(size=30), rng.uniform(0, 0.01, size=10), [0.02, 0.02]])
+    reference = multipletests(p, method=theirs)[1]
+    assert np.allclose(adjust(list(p), ours), reference, atol=1e-10, rtol=0)
+
+
+def test_undefined_pvalues_stay_none_and_do_not_count():
     p = [0.01, 0.04, 0.03, None, 0.5]
     assert adjust(p, "holm") == pytest.approx([0.04, 0.09, 0.09, None, 0.5])
     assert adjust(p, "bh") == pytest.approx([0.04, 0.04 * 4 / 3, 0.04 * 4 / 3, None, 0.5])
+    assert adjust(p, "none") == p
+
+
+# --- partial and repeated-measures correlation ------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["pearson", "spearman"])
+@pytest.mark.parametrize("covariates", [["z"], ["z", "w"]])
+def test_partial_correlation_matches_pingouin(method, covariates):
+    rng = np.random.default_rng(6)
+    frame = pd.DataFrame(rng.normal(size=(40, 4)), columns=list("xyzw"))
+    frame["x"] += frame["z"]
+    frame["y"] += frame["z"] - frame["w"]
+    reference = pingouin.partial_corr(frame, "x", "y", covar=covariates, method=method)
+    ours = partial_correlation(frame["x"], frame["y"], frame[covariates].to_numpy(), method)
+    assert ours.r == pytest.approx(reference["r"].iloc[0], abs=1e-10)
+    assert ours.p == pytest.approx(reference["p_val"].iloc[0], abs=1e-10)
+
+
+def test_repeated_measures_correlation_matches_pingouin():
+    rng = np.random.default_rng(7)
+    language = np.repeat(["qaa", "qab", "qac", "qad"], 12)
+    offset = np.repeat(rng.normal(scale=3, size=4), 12)
+    x = offset + rng.normal(size=48)
+    y = -offset + 0.5 * x + rng.normal(size=48)
+    reference = pingouin.rm_corr(pd.DataFrame({"x": x, "y": y, "language": language}), "x", "y", "language")
+    ours = repeated_measures_correlation(x, y, language)
+    assert ours.r == pytest.approx(reference["r"].iloc[0], abs=1e-10)
+    assert ours.dof == reference["dof"].iloc[0]
+    assert ours.p == pytest.approx(reference["pval"].iloc[0], abs=1e-10)
+
+
+# --- comparing correlations -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["pearson", "spearman"])
+def test_fisher_z_has_its_nominal_size_for_independent_samples(method):
+    # the 1.06/(n-3) variance for Spearman is what keeps this near 5%
+    rng = np.random.default_rng(13)
+    rows = rows_function(method)
+    n = 25
+    a = rng.multivariate_normal([0, 0], [[1, 0.4], [0.4, 1]], size=(2000, n))
+    b = rng.multivariate_normal([0, 0], [[1, 0.4], [0.4, 1]], size=(2000, n))
+    r1, r2 = rows(a[..., 0], a[..., 1]), rows(b[..., 0], b[..., 1])
+    rejected = np.mean([fisher_z(u, n, v, n, method).p < 0.05 for u, v in zip(r1, r2)])
+    assert 0.035 <= rejected <= 0.065
+
+
+def test_fisher_z_by_hand():
+    test = fisher_z(0.5, 53, 0.2, 43, "pearson")
+    z = (math.atanh(0.5) - math.atanh(0.2)) / math.sqrt(1 / 50 + 1 / 40)
+    assert test.z == pytest.approx(z, abs=1e-12)
+    assert test.p == pytest.approx(2 * stats.norm.sf(z), abs=1e-12)
+
+
+def test_steiger_has_its_nominal_size_and_detects_a_difference():
+    rng = np.random.default_rng(21)
+    n = 60
+    # y correlates 0.4 with both measures, which correlate 0.5 with each other: the null
+    null = rng.multivariate_normal([0, 0, 0], [[1, 0.4, 0.4], [0.4, 1, 0.5], [0.4, 0.5, 1]], size=(2000, n))
+    pearson = rows_function("pearson")
+
+    def test(data):
+        y, a, b = data[..., 0], data[..., 1], data[..., 2]
+        return np.array([steiger(u, v, w, n).p for u, v, w in zip(pearson(y, a), pearson(y, b), pearson(a, b))])
+
+    assert 0.035 <= np.mean(test(null) < 0.05) <= 0.065
+    alternative = rng.multivariate_normal([0, 0, 0], [[1, 0.6, 0.1], [0.6, 1, 0.3], [0.1, 0.3, 1]], size=(300, n))
+    assert np.mean(test(alternative) < 0.05) > 0.9
+
+
+def test_paired_bootstrap_of_identical_sides_is_zero_with_p_one():
+    x, y = _related(30, 1)
+    result = paired_bootstrap("spearman", x, y, x, y, 500, np.random.default_rng(0))
+    assert result.difference == 0 and result.p == 1.0
+
+
+def test_paired_bootstrap_finds_a_real_difference_and_is_deterministic():
+    x, y = _related(60, 2, rho=0.8)
+    noise = np.random.default_rng(3).normal(size=60)
+    weak = x + 2 * noise
+    first = paired_bootstrap("spearman", x, y, weak, y, 2000, np.random.default_rng(4))
+    assert first.difference == pytest.approx(SCIPY["spearman"](x, y) - SCIPY["spearman"](weak, y), abs=1e-12)
+    assert first.ci_low > 0 and first.p < 0.01
+    assert paired_bootstrap("spearman", x, y, weak, y, 2000, np.random.default_rng(4)) == first
+
+
+# --- ranking ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("k", [1, 3, 5, None])
+def test_ndcg_matches_scikit_learn(k):
+    rng = np.random.default_rng(5)
+    for _ in range(20):
+        predicted, relevance = rng.normal(size=8), rng.uniform(0, 1, size=8)
+        assert ndcg_at_k(predicted, relevance, k) == pytest.approx(ndcg_score([relevance], [predicted], k=k), abs=1e-10)
+
+
+def test_regret_and_best_source_rank_by_hand():
+    predicted = [0.9, 0.1, 0.5, 0.3]  # ranks sources 0, 2, 3, 1
+    performance = [70.0, 80.0, 75.0, 60.0]
+    assert regret_at_k(predicted, performance, 1) == pytest.approx(100 * 10 / 80)
+    assert regret_at_k(predicted, performance, 2) == pytest.approx(100 * 5 / 80)
+    assert regret_at_k(predicted, performance, 4) == 0
+    assert best_source_rank(predicted, performance) == 4
+    with pytest.raises(ValueError, match="non-negative"):
+        ndcg_at_k(predicted, [-1.0, 0.0, 1.0, 2.0])
+
+
+# --- a whole correlate statement --------------------------------------------------------
+
+
+def _toy_data(seed: int = 0) -> study.Data:
+    rng = np.random.default_rng(seed)
+    tasks = ["nli", "para", "qa", "choice", "senti"]
+    units = [f"{t}@en" for t in tasks] + [f"{t}@*" for t in tasks]
+    targets, languages = ["nli", "pos", "ner", "qa"], ["qaa", "qab", "qac"]
+    similarities = {m: {u: {t: float(rng.normal()) for t in targets} for u in units} for m in ("text", "vocab")}
+    per_language = {(u, t, lang): 0.2 * similarities["text"][u][t] + 0.1 * float(rng.normal())
+                    for u in units for t in targets for lang in languages}
+    gains = {(u, t): float(np.mean([per_language[(u, t, lang)] for lang in languages])) for u in units for t in targets}
+    performance = {k: 0.6 + v for k, v in gains.items()}
+    sets = {"all": units, "english": units[:5], "multilingual": units[5:]}
+    return study.Data(gains, per_language, similarities, sets, performance)
+
+
+@pytest.mark.parametrize("per", ["target", "pooled", "language"])
+def test_report_keeps_the_keys_the_terminal_report_reads(per):
+    options = study.Options.of(["spearman", "kendall"], per, {"bootstrap": 300, "permutation": 500, "adjust": "bh", "blocked": "target"})
+    result = study.report(_toy_data(), options, [["english", "multilingual"]])
+    assert {"per", "adjust", "permutations", "rows", "comparisons"} <= set(result)
+    for row in result["rows"]:
+        assert {"similarity", "method", "scope", "group", "n", "r", "p", "p_adjusted", "ci_low", "ci_high", "ci_method"} <= set(row)
+    assert {r["scope"] for r in result["rows"]} == {"all", "english", "multilingual"}
+    assert all(c["n_shared"] >= 3 and c["test"] == "paired bootstrap" for c in result["comparisons"])
+    for c in result["comparisons"]:
+        assert {"similarity", "method", "group", "left", "right", "r_left", "r_right", "difference"} <= set(c)
+    if per != "target":  # pooled and per-language rows span several targets, so the shuffles are blocked
+        assert all(r["p_method"] == "blocked monte carlo" for r in result["rows"] if r["scope"] == "all")
+    pooled_text = [r for r in result["rows"] if r["similarity"] == "text" and r["scope"] == "all" and r["method"] == "spearman"]
+    assert all(r["r"] > 0 for r in pooled_text)  # gains were built from the text similarity
+    assert {r["target"] for r in result["ranking"]} == {"nli", "pos", "ner", "qa", "mean"}
+    assert result == study.report(_toy_data(), options, [["english", "multilingual"]])
+
+
+def test_settings_default_to_their_declared_values():
+    options = study.Options.of(["spearman"], "target", {"permutation": 10000})
+    assert (options.permutations, options.bootstrap, options.adjust, options.seed, options.level, options.blocked) == (10000, 1000, "holm", 0, 0.95, "none")
+
+
+# --- gains ------------------------------------------------------------------------------
 
 
 def test_gains_are_run_minus_baseline_and_summary_skips_source_language():

@@ -6,6 +6,7 @@ from collections import defaultdict
 from statistics import mean
 
 from xitt.engine.registry import StepContext, op
+from xitt.stats import adjust, coefficients, compare, correlation, partial, ranking, resampling, study
 
 
 @op("stats.gains")
@@ -35,54 +36,31 @@ def gains(ctx: StepContext) -> dict:
     }
 
 
-def _groups(per: str, units, gains: dict, per_language: dict, similarity: dict):
-    """(group name, similarity values, gains) for each group of one scope."""
-    targets = sorted({t for _, t in gains})
-    if per == "target":
-        for target in targets:
-            pairs = [(u, target) for u in units if (u, target) in gains]
-            yield target, [similarity[u][t] for u, t in pairs], [gains[k] for k in pairs]
-    elif per == "pooled":
-        pairs = [(u, t) for u in units for t in targets if (u, t) in gains]
-        yield "pooled", [similarity[u][t] for u, t in pairs], [gains[k] for k in pairs]
-    else:  # per language
-        languages = sorted({lang for _, _, lang in per_language})
-        for language in languages:
-            keys = [(u, t, language) for u in units for t in targets if (u, t, language) in per_language]
-            yield language, [similarity[u][t] for u, t, _ in keys], [per_language[k] for k in keys]
-
-
-@op("stats.correlate", helpers=[_groups])
-def correlate(ctx: StepContext) -> dict:
-    from xitt.stats.correlation import adjust, correlate as correlation
-
-    p = ctx.params
-    gain_result = ctx.inputs["gains"].result
+def _study_data(params: dict, gain_result: dict, similarities: dict) -> "study.Data":
+    """The plain tables the study needs: zero-shot gains (source languages left out),
+    the similarity values, the scopes ("all" and each set when there are several), and
+    performance after transfer (zero-shot baseline score + gain) for the ranking metrics."""
+    sources = gain_result["train_languages"]
     gains = {(r["intermediate"], r["target"]): r["gain"] for r in gain_result["summary"]}
-    per_language = {(r["intermediate"], r["target"], r["language"]): r["gain"] for r in gain_result["per_language"]}
-    all_units = sorted({u for u, _ in gains})
-    scopes = {"all": all_units, **{name: units for name, units in p["sets"].items() if len(p["sets"]) > 1}}
-    permutations = p["settings"].get("permutation", 1000)
-    rows = []
-    for name, artifact in zip(p["similarities"], ctx.inputs["similarities"]):
-        similarity = artifact.result["values"]
-        for scope, units in scopes.items():
-            for group, x, y in _groups(p["per"], units, gains, per_language, similarity):
-                for method in p["methods"]:
-                    c = correlation(method, x, y, permutations=permutations, seed=0)
-                    rows.append({"similarity": name, "method": method, "scope": scope, "group": group, "n": c.n, "r": c.r, "p": c.p})
-    for row, p_adj in zip(rows, adjust([r["p"] for r in rows], p["settings"].get("adjust", "holm"))):
-        row["p_adjusted"] = p_adj
-    comparisons = []
-    for left, right in p["compare"]:
-        index = {(r["similarity"], r["method"], r["group"], r["scope"]): r for r in rows}
-        for r in rows:
-            if r["scope"] != left:
-                continue
-            other = index.get((r["similarity"], r["method"], r["group"], right))
-            if other and r["r"] is not None and other["r"] is not None:
-                comparisons.append({
-                    "similarity": r["similarity"], "method": r["method"], "group": r["group"],
-                    "left": left, "right": right, "r_left": r["r"], "r_right": other["r"], "difference": r["r"] - other["r"],
-                })
-    return {"per": p["per"], "adjust": p["settings"].get("adjust", "holm"), "permutations": permutations, "rows": rows, "comparisons": comparisons}
+    per_language = {
+        (r["intermediate"], r["target"], r["language"]): r["gain"]
+        for r in gain_result["per_language"] if r["language"] not in sources.get(r["target"], ())
+    }
+    baseline: dict[str, list[float]] = defaultdict(list)
+    for b in gain_result["baseline"]:
+        if b["language"] not in sources.get(b["target"], ()):
+            baseline[b["target"]].append(b["score"])
+    performance = {(u, t): mean(baseline[t]) + g for (u, t), g in gains.items() if baseline[t]}
+    sets = params["sets"]
+    scopes = {"all": sorted({u for u, _ in gains}), **({name: list(units) for name, units in sets.items()} if len(sets) > 1 else {})}
+    return study.Data(gains, per_language, similarities, scopes, performance)
+
+
+@op("stats.correlate", helpers=[_study_data, study, correlation, resampling, coefficients, compare, adjust, partial, ranking])
+def correlate(ctx: StepContext) -> dict:
+    """Correlations of each similarity with the gains, with p, CI, comparisons and ranking quality."""
+    p = ctx.params
+    similarities = {name: artifact.result["values"] for name, artifact in zip(p["similarities"], ctx.inputs["similarities"])}
+    data = _study_data(p, ctx.inputs["gains"].result, similarities)
+    options = study.Options.of(p["methods"], p["per"], p["settings"])
+    return study.report(data, options, p["compare"])

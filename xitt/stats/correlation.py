@@ -1,14 +1,25 @@
-"""Rank and linear correlations with permutation p-values and multiple-comparison corrections.
+"""One correlation, reported the way a reviewer expects: coefficient, permutation p-value,
+bootstrap confidence interval, and how each was obtained.
 
-Pure numpy/scipy on arrays; deterministic given the seed.
+Deterministic given the seed: the permutation and the bootstrap draw from two independent
+streams spawned from it, so changing one resample count leaves the other's numbers alone.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 import numpy as np
 from scipy import stats
+
+from xitt.stats.adjust import adjust
+from xitt.stats.coefficients import METHODS, coefficient, is_defined
+from xitt.stats.resampling import bootstrap_interval, permutation_test
+
+__all__ = ["METHODS", "Correlation", "adjust", "coefficient", "correlate", "streams"]
+
+_ASYMPTOTIC = {"spearman": stats.spearmanr, "pearson": stats.pearsonr, "kendall": stats.kendalltau}
 
 
 @dataclass(frozen=True)
@@ -16,72 +27,41 @@ class Correlation:
     method: str
     n: int
     r: float | None  # None when undefined (fewer than 3 points, or a constant input)
-    p: float | None  # permutation p-value (two-sided), or scipy's asymptotic one when permutations=0
+    p: float | None  # two-sided
+    p_method: str = "none"  # "exact", "monte carlo", "blocked ...", "asymptotic" or "none"
+    ci_low: float | None = None
+    ci_high: float | None = None
+    ci_method: str = "none"  # "bca", "percentile" (BCa degenerated: see ci_note) or "none"
+    ci_note: str = ""
 
 
-def coefficient(method: str, x: np.ndarray, y: np.ndarray) -> float:
-    if method == "spearman":
-        return float(stats.spearmanr(x, y).statistic)
-    if method == "pearson":
-        return float(stats.pearsonr(x, y).statistic)
-    if method == "kendall":
-        return float(stats.kendalltau(x, y).statistic)  # tau-b
-    raise ValueError(f"unknown correlation method {method!r}")
+def streams(seed: int) -> tuple[np.random.Generator, np.random.Generator]:
+    """Independent generators for the permutation test and the bootstrap."""
+    permutation, bootstrap = np.random.SeedSequence(seed).spawn(2)
+    return np.random.default_rng(permutation), np.random.default_rng(bootstrap)
 
 
-def permutation_pvalue(method: str, x: np.ndarray, y: np.ndarray, permutations: int, seed: int) -> float:
-    """Two-sided p: the share of shuffles of ``y`` whose |r| reaches the observed |r|.
+def correlate(method: str, x, y, permutations: int = 1000, bootstrap: int = 0, seed: int = 0,
+              level: float = 0.95, blocks: Sequence | None = None) -> Correlation:
+    """The coefficient of (x, y) with its p-value and, when ``bootstrap`` > 0, its CI.
 
-    Spearman and Pearson are vectorised over all permutations at once (Spearman as
-    Pearson on ranks); Kendall loops. The +1 counts the observed order, so p is never 0.
+    ``permutations`` = 0 gives scipy's asymptotic p-value instead (none for weighted tau);
+    ``blocks`` restricts the shuffles to rows that share a block (a target, a language).
     """
-    rng = np.random.default_rng(seed)
-    observed = abs(coefficient(method, x, y))
-    order = np.argsort(rng.random((permutations, len(y))), axis=1)
-    if method in ("spearman", "pearson"):
-        a = stats.rankdata(x) if method == "spearman" else np.asarray(x, dtype=float)
-        b = stats.rankdata(y) if method == "spearman" else np.asarray(y, dtype=float)
-        a = (a - a.mean()) / np.linalg.norm(a - a.mean())
-        b = (b - b.mean()) / np.linalg.norm(b - b.mean())
-        shuffled = np.abs(b[order] @ a)
-    else:
-        shuffled = np.array([abs(coefficient(method, x, y[idx])) for idx in order])
-    hits = int(np.sum(shuffled >= observed - 1e-12))
-    return (hits + 1) / (permutations + 1)
-
-
-def correlate(method: str, x, y, permutations: int = 1000, seed: int = 0) -> Correlation:
-    x = np.asarray(x, dtype=float)
-    y = np.asarray(y, dtype=float)
+    if method not in METHODS:
+        raise ValueError(f"unknown correlation method {method!r}")
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     n = len(x)
-    if n < 3 or np.ptp(x) == 0 or np.ptp(y) == 0:
+    if not is_defined(x, y):
         return Correlation(method, n, None, None)
     r = coefficient(method, x, y)
+    permutation_rng, bootstrap_rng = streams(seed)
     if permutations > 0:
-        p = permutation_pvalue(method, x, y, permutations, seed)
+        test = permutation_test(method, x, y, permutations, permutation_rng, blocks)
+        p, p_method = test.p, test.kind
+    elif method in _ASYMPTOTIC:
+        p, p_method = float(_ASYMPTOTIC[method](x, y).pvalue), "asymptotic"
     else:
-        test = {"spearman": stats.spearmanr, "pearson": stats.pearsonr, "kendall": stats.kendalltau}[method]
-        p = float(test(x, y).pvalue)
-    return Correlation(method, n, r, p)
-
-
-def adjust(pvalues: list[float | None], method: str) -> list[float | None]:
-    """Holm or Benjamini-Hochberg over the defined p-values; undefined ones stay None."""
-    index = [i for i, p in enumerate(pvalues) if p is not None]
-    out: list[float | None] = [None] * len(pvalues)
-    if not index or method == "none":
-        return list(pvalues)
-    p = np.array([pvalues[i] for i in index])
-    m = len(p)
-    order = np.argsort(p, kind="stable")
-    ranked = p[order]
-    if method == "holm":
-        adjusted = np.maximum.accumulate((m - np.arange(m)) * ranked)
-    elif method == "bh":
-        adjusted = np.minimum.accumulate((m / np.arange(1, m + 1) * ranked)[::-1])[::-1]
-    else:
-        raise ValueError(f"unknown adjustment {method!r}")
-    adjusted = np.minimum(adjusted, 1.0)
-    for rank, position in enumerate(order):
-        out[index[position]] = float(adjusted[rank])
-    return out
+        p, p_method = None, "none"
+    ci = bootstrap_interval(method, x, y, bootstrap, bootstrap_rng, level)
+    return Correlation(method, n, r, p, p_method, ci.low, ci.high, ci.method, ci.note)

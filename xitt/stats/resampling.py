@@ -1,0 +1,243 @@
+"""Permutation p-values and bootstrap confidence intervals, vectorised over resamples.
+
+Permutation: exact enumeration when every ordering can be visited within the
+resample budget (small n), Monte Carlo otherwise, and blocked (shuffling only within
+a target or a language) when rows are not exchangeable across blocks.
+Bootstrap: BCa (Efron 1987), falling back to the percentile interval when BCa
+degenerates, and the result says so. All randomness comes from a numpy Generator, so
+a seed fixes every number.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import numpy as np
+from scipy import special, stats
+
+from xitt.stats.coefficients import rows_function
+
+IndexStatistic = Callable[[np.ndarray], np.ndarray]
+"""Maps an index matrix (resamples, m) into the data to one statistic per row."""
+
+_CHUNK_ROWS = 20_000  # permutations evaluated per batch, to bound memory
+
+
+@dataclass(frozen=True)
+class Permutation:
+    """A two-sided permutation p-value and how it was obtained."""
+
+    p: float
+    kind: str  # "exact" | "monte carlo" | "blocked exact" | "blocked monte carlo"
+    resamples: int
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A bootstrap confidence interval; ``note`` says why BCa fell back, when it did."""
+
+    low: float | None
+    high: float | None
+    method: str  # "bca" | "percentile" | "none"
+    resamples: int
+    note: str = ""
+
+
+# --- permutation ------------------------------------------------------------------------
+
+
+def _standardised(v: np.ndarray) -> np.ndarray:
+    centred = v - v.mean()
+    return centred / np.linalg.norm(centred)
+
+
+def null_distribution(method: str, x: np.ndarray, y: np.ndarray, orders: np.ndarray) -> np.ndarray:
+    """The coefficient of ``x`` with ``y[order]`` for every row of ``orders``.
+
+    Ranks (Spearman) and sign matrices (Kendall) are computed once and permuted, which
+    turns each batch into one matrix product or one gather.
+    """
+    if method in ("pearson", "spearman"):
+        a = _standardised(stats.rankdata(x) if method == "spearman" else x)
+        b = _standardised(stats.rankdata(y) if method == "spearman" else y)
+        return np.concatenate([b[orders[s:s + _CHUNK_ROWS]] @ a for s in range(0, len(orders), _CHUNK_ROWS)])
+    if method == "kendall":
+        return _kendall_null(x, y, orders)
+    statistic = rows_function(method)
+    return statistic(np.broadcast_to(x, orders.shape), y[orders])
+
+
+def _kendall_null(x: np.ndarray, y: np.ndarray, orders: np.ndarray) -> np.ndarray:
+    n = len(x)
+    sx = np.sign(x[:, None] - x[None, :])
+    sy = np.sign(y[:, None] - y[None, :])
+    total = n * (n - 1) / 2
+    tied_x = (n * n - np.count_nonzero(sx) - n) / 2
+    tied_y = (n * n - np.count_nonzero(sy) - n) / 2
+    denominator = np.sqrt((total - tied_x) * (total - tied_y))
+    chunk = max(1, 4_000_000 // (n * n))
+    out = np.empty(len(orders))
+    for s in range(0, len(orders), chunk):
+        o = orders[s:s + chunk]
+        out[s:s + chunk] = np.einsum("ij,bij->b", sx, sy[o[:, :, None], o[:, None, :]]) / 2
+    return out / denominator
+
+
+def _block_members(blocks: Sequence) -> list[np.ndarray]:
+    codes = np.unique(np.asarray(blocks), return_inverse=True)[1].ravel()
+    return [np.flatnonzero(codes == c) for c in range(codes.max() + 1)]
+
+
+def random_orders(n: int, count: int, rng: np.random.Generator, blocks: Sequence | None = None) -> np.ndarray:
+    """``count`` random permutations of range(n); with ``blocks``, each only shuffles within its block."""
+    if blocks is None:
+        return rng.permuted(np.tile(np.arange(n), (count, 1)), axis=1)
+    orders = np.tile(np.arange(n), (count, 1))
+    for members in _block_members(blocks):
+        orders[:, members] = rng.permuted(np.tile(members, (count, 1)), axis=1)
+    return orders
+
+
+def all_orders(n: int, blocks: Sequence | None = None) -> np.ndarray:
+    """Every permutation of range(n) (within blocks when given), identity included."""
+    if blocks is None:
+        return np.array(list(itertools.permutations(range(n))), dtype=np.intp).reshape(-1, n)
+    groups = _block_members(blocks)
+    per_block = [list(itertools.permutations(m)) for m in groups]
+    orders = []
+    for combination in itertools.product(*per_block):
+        order = np.arange(n)
+        for members, arrangement in zip(groups, combination):
+            order[members] = arrangement
+        orders.append(order)
+    return np.array(orders, dtype=np.intp)
+
+
+def orderings(n: int, blocks: Sequence | None = None) -> int:
+    """How many distinct orderings a (blocked) permutation test can visit."""
+    if blocks is None:
+        return math.factorial(n)
+    return math.prod(math.factorial(len(m)) for m in _block_members(blocks))
+
+
+def permutation_test(
+    method: str, x, y, resamples: int, rng: np.random.Generator, blocks: Sequence | None = None
+) -> Permutation:
+    """Two-sided p-value of the coefficient: how often a shuffle of ``y`` reaches |r|.
+
+    Exact (all orderings, identity included) when their number is at most ``resamples``;
+    otherwise Monte Carlo with p = (hits + 1) / (resamples + 1), never 0 (Phipson and
+    Smyth 2010). Both conventions are those of scipy.stats.permutation_test.
+    """
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    prefix = "blocked " if blocks is not None else ""
+    observed = abs(null_distribution(method, x, y, np.arange(len(x))[None, :])[0])
+    tolerance = abs(observed) * np.finfo(float).eps * 100
+    if orderings(len(x), blocks) <= resamples:
+        null = np.abs(null_distribution(method, x, y, all_orders(len(x), blocks)))
+        return Permutation(float(np.mean(null >= observed - tolerance)), prefix + "exact", len(null))
+    null = np.abs(null_distribution(method, x, y, random_orders(len(x), resamples, rng, blocks)))
+    hits = int(np.count_nonzero(null >= observed - tolerance))
+    return Permutation((hits + 1) / (resamples + 1), prefix + "monte carlo", resamples)
+
+
+# --- bootstrap --------------------------------------------------------------------------
+
+
+def _clusters(clusters: Sequence) -> list[np.ndarray]:
+    return _block_members(clusters)
+
+
+def bootstrap_indices(n: int, resamples: int, rng: np.random.Generator, clusters: Sequence | None = None) -> list[np.ndarray] | np.ndarray:
+    """Index matrices of bootstrap resamples: of rows, or of whole clusters of rows.
+
+    Without clusters this draws ``rng.integers(0, n, (resamples, n))``, the same draw as
+    scipy.stats.bootstrap, so a shared seed gives the same resamples. With clusters of
+    unequal size the resamples differ in length and come back as a list of arrays.
+    """
+    if clusters is None:
+        return rng.integers(0, n, (resamples, n))
+    members = _clusters(clusters)
+    picked = rng.integers(0, len(members), (resamples, len(members)))
+    if len({len(m) for m in members}) == 1:
+        return np.stack(members)[picked].reshape(resamples, -1)
+    return [np.concatenate([members[c] for c in row]) for row in picked]
+
+
+def jackknife_indices(n: int, clusters: Sequence | None = None) -> list[np.ndarray] | np.ndarray:
+    """Leave-one-out index sets: one row (or one cluster) left out at a time."""
+    if clusters is None:
+        return np.array([np.delete(np.arange(n), i) for i in range(n)], dtype=np.intp).reshape(n, n - 1)
+    members = _clusters(clusters)
+    return [np.concatenate([m for j, m in enumerate(members) if j != i]) for i in range(len(members))]
+
+
+def apply(statistic: IndexStatistic, indices: list[np.ndarray] | np.ndarray) -> np.ndarray:
+    """The statistic of every index set, batched when the sets have one length."""
+    if isinstance(indices, np.ndarray):
+        return statistic(indices)
+    return np.array([statistic(i[None, :])[0] for i in indices], dtype=float)
+
+
+def bca_bounds(theta_hat: float, boot: np.ndarray, jack: np.ndarray, level: float) -> tuple[float, float, str]:
+    """The BCa quantile levels (Efron and Tibshirani 1993, 14.3), or why they cannot be had."""
+    below = (np.count_nonzero(boot < theta_hat) + np.count_nonzero(boot <= theta_hat)) / (2 * len(boot))
+    if below <= 0 or below >= 1:
+        return np.nan, np.nan, "BCa degenerate: every bootstrap value lies on one side of the estimate"
+    z0 = special.ndtri(below)
+    deviation = jack.mean() - jack
+    spread = np.sum(deviation**2)
+    if not np.isfinite(spread) or spread == 0:
+        return np.nan, np.nan, "BCa degenerate: the jackknife values do not vary"
+    acceleration = np.sum(deviation**3) / (6 * spread**1.5)
+    z = special.ndtri((1 - level) / 2)
+    low = special.ndtr(z0 + (z0 + z) / (1 - acceleration * (z0 + z)))
+    high = special.ndtr(z0 + (z0 - z) / (1 - acceleration * (z0 - z)))
+    if not (np.isfinite(low) and np.isfinite(high)):
+        return np.nan, np.nan, "BCa degenerate: the corrected levels are undefined"
+    return float(low), float(high), ""
+
+
+def interval(statistic: IndexStatistic, n: int, resamples: int, rng: np.random.Generator,
+             level: float = 0.95, clusters: Sequence | None = None) -> Interval:
+    """Bootstrap CI of ``statistic`` over ``n`` rows (or their clusters): BCa, else percentile."""
+    if resamples <= 0:
+        return Interval(None, None, "none", 0)
+    return interval_from(statistic, n, apply(statistic, bootstrap_indices(n, resamples, rng, clusters)), level, clusters)
+
+
+def interval_from(statistic: IndexStatistic, n: int, boot: np.ndarray, level: float = 0.95,
+                  clusters: Sequence | None = None) -> Interval:
+    """The CI from a bootstrap distribution already drawn; undefined resamples are dropped and counted."""
+    theta_hat = float(statistic(np.arange(n)[None, :])[0])
+    valid = boot[np.isfinite(boot)]
+    dropped = len(boot) - len(valid)
+    note = f"{dropped} resamples had an undefined statistic and were dropped; " if dropped else ""
+    if len(valid) < 2 or not np.isfinite(theta_hat):
+        return Interval(None, None, "none", len(valid), note + "too few defined resamples")
+    jack = apply(statistic, jackknife_indices(n, clusters))
+    if np.all(np.isfinite(jack)):
+        low, high, why = bca_bounds(theta_hat, valid, jack, level)
+    else:
+        why = "BCa degenerate: a jackknife value is undefined"
+    if why:
+        bounds = np.quantile(valid, [(1 - level) / 2, (1 + level) / 2])
+        return Interval(float(bounds[0]), float(bounds[1]), "percentile", len(valid), note + why)
+    bounds = np.quantile(valid, [low, high])
+    return Interval(float(bounds[0]), float(bounds[1]), "bca", len(valid), note.rstrip("; "))
+
+
+def correlation_statistic(method: str, x, y) -> IndexStatistic:
+    """The coefficient of the rows an index matrix selects, as an IndexStatistic."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    rows = rows_function(method)
+    return lambda index: rows(x[index], y[index])
+
+
+def bootstrap_interval(method: str, x, y, resamples: int, rng: np.random.Generator,
+                       level: float = 0.95, clusters: Sequence | None = None) -> Interval:
+    """Bootstrap CI of a correlation coefficient over (x, y) pairs."""
+    return interval(correlation_statistic(method, x, y), len(x), resamples, rng, level, clusters)

@@ -1,0 +1,253 @@
+"""A study's correlation report: every test of one `correlate` statement, from plain tables.
+
+Input: seed-averaged gains per (intermediate, target) — the default unit of analysis —
+and per (intermediate, target, language), the similarity values, and the intermediate
+sets. Output: JSON-ready rows of correlations (with p, adjusted p and CI), comparisons of
+intermediate sets and of measures, repeated-measures correlations across languages,
+and ranking quality. Pure: no engine, no files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from itertools import combinations
+from typing import Iterator, Mapping, Sequence
+
+import numpy as np
+
+from xitt.stats import setting
+from xitt.stats.adjust import adjust
+from xitt.stats.compare import fisher_z, paired_bootstrap, steiger
+from xitt.stats.correlation import correlate, streams
+from xitt.stats.partial import repeated_measures_correlation
+from xitt.stats.ranking import best_source_rank, ndcg_at_k, regret_at_k
+
+UNIT = "seed-averaged zero-shot gain per (intermediate, target)"
+
+
+@dataclass(frozen=True)
+class Options:
+    """The `with` settings of one correlate statement, defaults filled in."""
+
+    methods: tuple[str, ...]
+    per: str  # "target" | "language" | "pooled"
+    permutations: int
+    bootstrap: int
+    adjust: str
+    seed: int
+    level: float
+    blocked: str
+    top: int
+
+    @classmethod
+    def of(cls, methods: Sequence[str], per: str, settings: Mapping) -> "Options":
+        names = ("permutation", "bootstrap", "adjust", "seed", "confidence", "blocked", "top")
+        return cls(tuple(methods), per, *(setting(dict(settings), n) for n in names))
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One row of a correlation: which unit, target and language it is, and its (x, y)."""
+
+    unit: str
+    target: str
+    language: str
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
+class Data:
+    """The gains and similarities a report is computed from."""
+
+    gains: Mapping[tuple[str, str], float]  # (intermediate, target) -> gain
+    per_language: Mapping[tuple[str, str, str], float]  # (intermediate, target, language) -> gain
+    similarities: Mapping[str, Mapping[str, Mapping[str, float]]]  # name -> unit -> target -> value
+    sets: Mapping[str, Sequence[str]]  # scope name -> its units; "all" first
+    performance: Mapping[tuple[str, str], float]  # (intermediate, target) -> score after transfer
+
+
+def task_of(unit: str) -> str:
+    """The task a unit trains on, shared by its English and multilingual forms (``nli@en`` -> ``nli``)."""
+    return unit.split("@", 1)[0]
+
+
+def groups(per: str, units: Sequence[str], data: Data, similarity: str) -> Iterator[tuple[str, list[Observation]]]:
+    """(group name, observations) of one scope: one group per target or language, or one pooled."""
+    values = data.similarities[similarity]
+    targets = sorted({t for _, t in data.gains})
+    if per == "language":
+        languages = sorted({lang for _, _, lang in data.per_language})
+        for lang in languages:
+            yield lang, [Observation(u, t, lang, values[u][t], data.per_language[(u, t, lang)])
+                         for u in units for t in targets if (u, t, lang) in data.per_language]
+        return
+    pairs = [(u, t) for t in targets for u in units if (u, t) in data.gains]
+    rows = [Observation(u, t, "", values[u][t], data.gains[(u, t)]) for u, t in pairs]
+    if per == "pooled":
+        yield "pooled", rows
+    else:
+        for target in targets:
+            yield target, [o for o in rows if o.target == target]
+
+
+def _blocks(options: Options, rows: Sequence[Observation]) -> list[str] | None:
+    if options.blocked == "none" or options.per == options.blocked:
+        return None
+    return [getattr(o, options.blocked) for o in rows]
+
+
+def correlation_rows(data: Data, options: Options) -> list[dict]:
+    """One row per (similarity, method, scope, group), p-values adjusted together."""
+    rows = []
+    for name in data.similarities:
+        for scope, units in data.sets.items():
+            for group, obs in groups(options.per, units, data, name):
+                x, y = [o.x for o in obs], [o.y for o in obs]
+                for method in options.methods:
+                    c = correlate(method, x, y, options.permutations, options.bootstrap, options.seed, options.level, _blocks(options, obs))
+                    rows.append({"similarity": name, "scope": scope, "group": group, **asdict(c)})
+    for row, p in zip(rows, adjust([r["p"] for r in rows], options.adjust)):
+        row["p_adjusted"] = p
+    return rows
+
+
+def _paired(left: list[Observation], right: list[Observation], key) -> tuple[list[Observation], list[Observation]]:
+    by_key = {key(o): o for o in right}
+    shared = [o for o in left if key(o) in by_key]
+    return shared, [by_key[key(o)] for o in shared]
+
+
+def set_comparisons(data: Data, options: Options, pairs: Sequence[Sequence[str]], rows: Sequence[dict]) -> list[dict]:
+    """Does the correlation change between two intermediate sets (English vs multilingual)?
+
+    Paired bootstrap of r_left - r_right on the units both sets share (the same task, and
+    target, and language), resampling whole targets when a group spans several; Fisher's
+    z for independent samples when the sets share no units.
+    """
+    index = {(r["similarity"], r["method"], r["scope"], r["group"]): r for r in rows}
+    out = []
+    for left, right in pairs:
+        for name in data.similarities:
+            left_groups = dict(groups(options.per, data.sets[left], data, name))
+            for group, right_obs in groups(options.per, data.sets[right], data, name):
+                shared_left, shared_right = _paired(left_groups.get(group, []), right_obs, lambda o: (task_of(o.unit), o.target, o.language))
+                clusters = [o.target for o in shared_left] if options.per != "target" else None
+                for method in options.methods:
+                    a, b = index.get((name, method, left, group)), index.get((name, method, right, group))
+                    if not a or not b or a["r"] is None or b["r"] is None:
+                        continue
+                    record = {"similarity": name, "method": method, "group": group, "left": left, "right": right,
+                              "r_left": a["r"], "r_right": b["r"], "difference": a["r"] - b["r"], "n_shared": len(shared_left)}
+                    out.append({**record, **_difference_test(method, shared_left, shared_right, a, b, clusters, options)})
+    for record, p in zip(out, adjust([c["p"] for c in out], options.adjust)):
+        record["p_adjusted"] = p
+    return out
+
+
+def _difference_test(method, left, right, a, b, clusters, options: Options) -> dict:
+    if len(left) >= 3:
+        _, rng = streams(options.seed)
+        d = paired_bootstrap(method, [o.x for o in left], [o.y for o in left], [o.x for o in right], [o.y for o in right],
+                             options.bootstrap, rng, options.level, clusters)
+        return {"test": "paired bootstrap", "difference_shared": d.difference, "ci_low": d.ci_low, "ci_high": d.ci_high,
+                "ci_method": d.ci_method, "ci_note": d.note, "p": d.p}
+    if method != "weighted_tau" and min(a["n"], b["n"]) > 4 and abs(a["r"]) < 1 and abs(b["r"]) < 1:
+        t = fisher_z(a["r"], a["n"], b["r"], b["n"], method)
+        return {"test": "fisher z (independent samples)", "z": t.z, "p": t.p}
+    return {"test": "none", "p": None}
+
+
+def measure_comparisons(data: Data, options: Options) -> list[dict]:
+    """Which of two measures tracks the same gains better: paired bootstrap of r_A - r_B,
+    and Steiger's z for Pearson (both correlations share the gains)."""
+    out = []
+    for first, second in combinations(list(data.similarities), 2):
+        for (group, obs_a), (_, obs_b) in zip(groups(options.per, data.sets["all"], data, first), groups(options.per, data.sets["all"], data, second)):
+            xa, xb, y = np.array([o.x for o in obs_a]), np.array([o.x for o in obs_b]), np.array([o.y for o in obs_a])
+            if len(y) < 4 or np.ptp(xa) == 0 or np.ptp(xb) == 0 or np.ptp(y) == 0:
+                continue
+            for method in options.methods:
+                _, rng = streams(options.seed)
+                d = paired_bootstrap(method, xa, y, xb, y, options.bootstrap, rng, options.level)
+                record = {"first": first, "second": second, "method": method, "group": group, "n": len(y), "difference": d.difference,
+                          "ci_low": d.ci_low, "ci_high": d.ci_high, "ci_method": d.ci_method, "p_bootstrap": d.p}
+                if method == "pearson":
+                    r_a, r_b, r_ab = (float(np.corrcoef(u, v)[0, 1]) for u, v in ((y, xa), (y, xb), (xa, xb)))
+                    if max(abs(r_a), abs(r_b), abs(r_ab)) < 1:
+                        s = steiger(r_a, r_b, r_ab, len(y))
+                        record.update(steiger_z=s.z, p_steiger=s.p)
+                out.append(record)
+    return out
+
+
+def repeated_measures(data: Data) -> list[dict]:
+    """Correlation within languages (each language its own intercept), per similarity and scope."""
+    out = []
+    for name, values in data.similarities.items():
+        for scope, units in data.sets.items():
+            keys = [k for k in sorted(data.per_language) if k[0] in set(units)]
+            languages = {k[2] for k in keys}
+            if len(languages) < 2 or len(keys) - len(languages) - 1 < 1:
+                continue
+            x = np.array([values[u][t] for u, t, _ in keys])
+            y = np.array([data.per_language[k] for k in keys])
+            if np.ptp(x) == 0 or np.ptp(y) == 0:
+                continue
+            result = repeated_measures_correlation(x, y, [k[2] for k in keys])
+            out.append({"similarity": name, "scope": scope, "languages": len(languages), **asdict(result)})
+    return out
+
+
+def ranking(data: Data, options: Options) -> list[dict]:
+    """Each measure as a selector of intermediate tasks, per target: NDCG@k, Regret@1, Regret@k
+    and the rank of the best source (Poth et al. 2021), then their mean over targets."""
+    out = []
+    targets = sorted({t for _, t in data.performance})
+    for name, values in data.similarities.items():
+        for scope, units in data.sets.items():
+            per_target = []
+            for target in targets:
+                candidates = [u for u in units if (u, target) in data.performance]
+                if len(candidates) < 2:
+                    continue
+                predicted = [values[u][target] for u in candidates]
+                performance = np.array([data.performance[(u, target)] for u in candidates])
+                k = min(options.top, len(candidates))
+                per_target.append({
+                    "similarity": name, "scope": scope, "target": target, "n": len(candidates), "k": k,
+                    "ndcg_at_k": ndcg_at_k(predicted, performance, k) if performance.min() >= 0 else None,
+                    "regret_at_1": regret_at_k(predicted, performance, 1),
+                    "regret_at_k": regret_at_k(predicted, performance, k),
+                    "best_rank": best_source_rank(predicted, performance),
+                })
+            out.extend(per_target)
+            if per_target:
+                out.append({"similarity": name, "scope": scope, "target": "mean", "n": len(per_target), "k": options.top,
+                            **{m: _mean([r[m] for r in per_target]) for m in ("ndcg_at_k", "regret_at_1", "regret_at_k", "best_rank")}})
+    return out
+
+
+def _mean(values: Sequence[float | None]) -> float | None:
+    defined = [v for v in values if v is not None and np.isfinite(v)]
+    return float(np.mean(defined)) if defined else None
+
+
+def report(data: Data, options: Options, compare: Sequence[Sequence[str]] = ()) -> dict:
+    """Everything one correlate statement asks for, JSON-ready."""
+    rows = correlation_rows(data, options)
+    return {
+        "per": options.per,
+        "unit": UNIT,
+        "adjust": options.adjust,
+        "permutations": options.permutations,
+        "bootstrap": options.bootstrap,
+        "confidence": options.level,
+        "seed": options.seed,
+        "blocked": options.blocked,
+        "rows": rows,
+        "comparisons": set_comparisons(data, options, compare, rows),
+        "measure_comparisons": measure_comparisons(data, options),
+        "repeated_measures": repeated_measures(data),
+        "ranking": ranking(data, options),
+    }
