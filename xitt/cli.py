@@ -48,11 +48,12 @@ def cmd_plan(args: argparse.Namespace, console: Console) -> int:
     for column in ("step", "op", "status", "why"):
         table.add_column(column)
     for entry in planned:
-        status = "[green]cached[/]" if entry.cached else "[yellow]run[/]"
+        status = {"cached": "[green]cached[/]", "run": "[yellow]run[/]"}.get(entry.status, "[cyan]may run[/]")
         table.add_row(entry.step.id, entry.step.op, status, "" if entry.cached else entry.reason)
     console.print(table)
-    to_run = sum(not e.cached for e in planned)
-    console.print(f"{len(planned)} steps: {len(planned) - to_run} cached, {to_run} to run")
+    to_run, may_run = sum(e.status == "run" for e in planned), sum(e.status == "may run" for e in planned)
+    console.print(f"{len(planned)} steps: {len(planned) - to_run - may_run} cached, {to_run} to run, "
+                  f"{may_run} may run (skipped if their inputs come out unchanged)")
     return 0
 
 
@@ -68,7 +69,11 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
     root = Path(args.file).resolve().parent
     with Store(root) as store:
         reporter = NullReporter() if args.quiet else RichReporter(console)
-        summary = run(compiled.graph, store, reporter)
+        executor = _executor(args)
+        try:
+            summary = run(compiled.graph, store, reporter, executor, keep_going=args.keep_going, verify=args.verify)
+        finally:
+            executor.close()
         gains = store.get(summary.keys[compiled.gains]).result
         correlations = [store.get(summary.keys[c]).result for c in compiled.correlations]
     render_summary(console, gains, correlations)
@@ -90,7 +95,100 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
-COMMANDS = {"check": cmd_check, "plan": cmd_plan, "run": cmd_run}
+def _executor(args: argparse.Namespace):
+    if args.executor == "dask":
+        from xitt.engine.executors.dask import DaskExecutor
+
+        return DaskExecutor(args.scheduler, n_workers=args.workers)
+    from xitt.engine.executors.local import LocalExecutor
+
+    return LocalExecutor()
+
+
+def _planned(path: str, store, verify: bool = False):
+    import xitt.ops  # noqa: F401  (registers the ops)
+    from xitt.engine.plan import plan
+
+    return plan(_load(path)[1].graph, store, verify)
+
+
+def _size(n: int) -> str:
+    return next(f"{n / 1024**i:.1f} {unit}" for i, unit in reversed(list(enumerate(["B", "KiB", "MiB", "GiB", "TiB"]))) if n >= 1024**i or i == 0)
+
+
+def cmd_explain(args: argparse.Namespace, console: Console) -> int:
+    from rich.tree import Tree
+
+    from xitt.engine.inspect import explain
+    from xitt.engine.store import Store
+
+    with Store(Path(args.file).resolve().parent) as store:
+        found = explain(_planned(args.file, store), store, args.step)
+    entry, meta = found.planned, found.meta or {}
+    console.print(f"[bold]{entry.step.id}[/]  op [bold]{entry.step.op}[/]  {entry.status}" + ("" if entry.cached else f" ({entry.reason})"))
+    console.print(f"key      {entry.key or '(known once its inputs are)'}")
+    console.print(f"params   {dict(entry.step.params)}")
+    console.print(f"inputs   {dict(entry.step.inputs) or '-'}")
+    if meta:
+        console.print(f"versions op {meta.get('op_version')}, " + ", ".join(f"{k} {v}" for k, v in meta.get("versions", {}).items()))
+        console.print(f"ran on   {meta.get('host')} ({meta.get('platform')}), device {meta.get('device', 'cpu')}"
+                      + (f", worker {meta['worker']}" if meta.get("worker") else ""))
+        console.print(f"started  {meta.get('started')}, took {meta.get('seconds')} s; digest {meta.get('digest')}")
+    if found.failure:
+        console.print(f"[red]failed[/] {found.failure['time']}: {found.failure['error']} (log: {found.failure['log']})")
+    tree = Tree("upstream")
+    nodes = {0: tree}
+    for up in found.chain:
+        nodes[up.depth] = nodes[up.depth - 1].add(f"{up.step_id} [dim]{up.op} {up.status} {(up.key or '')[:12]}[/]")
+    console.print(tree)
+    return 0
+
+
+def cmd_status(args: argparse.Namespace, console: Console) -> int:
+    from xitt.engine.inspect import status
+    from xitt.engine.store import Store
+
+    root = Path(args.file).resolve().parent if args.file.endswith(".xitt") else Path(args.file)
+    with Store(root) as store:
+        found = status(store, _planned(args.file, store) if args.file.endswith(".xitt") else (), args.verify)
+    table = Table(title=f"store {root / '.xitt'}", title_justify="left")
+    for column in ("op", "artifacts", "pruned", "size"):
+        table.add_column(column, justify="left" if column == "op" else "right")
+    for name, usage in sorted(found.by_op.items()):
+        table.add_row(name, str(usage.artifacts), str(usage.pruned), _size(usage.bytes))
+    table.add_row("[bold]all[/]", str(found.artifacts), "", _size(found.bytes))
+    console.print(table)
+    if found.experiment:
+        console.print("experiment: " + ", ".join(f"{n} {state}" for state, n in found.experiment.items()))
+    for step_id, failure in found.failures.items():
+        console.print(f"[red]failed[/] {step_id}: {failure['error']} (log: {failure['log']})")
+    for key, trouble in found.corrupt.items():
+        console.print(f"[red]corrupt[/] {key[:12]} {trouble} (recomputed by the next run)")
+    if found.stale_temp_dirs:
+        console.print(f"{found.stale_temp_dirs} temporary directories of interrupted runs (removed by the next run or gc)")
+    if args.verify and not found.corrupt:
+        console.print("[green]every artifact matches its checksums[/]")
+    return 1 if found.corrupt else 0
+
+
+def cmd_gc(args: argparse.Namespace, console: Console) -> int:
+    from xitt.engine.gc import apply, collect
+    from xitt.engine.store import Store
+
+    roots = {Path(f).resolve().parent for f in args.files}
+    if len(roots) != 1:
+        raise UserError("gc takes experiments that share one store (.xitt files in one folder)")
+    with Store(roots.pop()) as store:
+        found = collect([_planned(f, store) for f in args.files], store, retention=not args.keep_weights)
+        if not args.dry_run:
+            apply(found, store)
+    verb = "would free" if args.dry_run else "freed"
+    console.print(f"{len(found.remove)} artifacts no given experiment references, {len(found.prune)} weights no step needs any more "
+                  f"({'kept' if args.keep_weights else 'pruned'}), {found.temp_dirs} temporary directories: {verb} {_size(found.bytes)}")
+    return 0
+
+
+COMMANDS = {"check": cmd_check, "plan": cmd_plan, "run": cmd_run, "explain": cmd_explain, "status": cmd_status, "gc": cmd_gc}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -101,6 +199,21 @@ def build_parser() -> argparse.ArgumentParser:
     run_parser = sub.add_parser("run", help="run an experiment, re-using every cached step")
     run_parser.add_argument("file")
     run_parser.add_argument("--quiet", action="store_true", help="no live display")
+    run_parser.add_argument("--keep-going", action="store_true", help="after a failure, go on with the steps that do not depend on it")
+    run_parser.add_argument("--verify", action="store_true", help="re-hash every cached artifact before trusting it")
+    run_parser.add_argument("--executor", choices=("local", "dask"), default="local", help="where steps run (default: this process)")
+    run_parser.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address; without it a local cluster is started")
+    run_parser.add_argument("--workers", type=int, default=2, help="workers of the local Dask cluster")
+    explain_parser = sub.add_parser("explain", help="how a step's artifact was made, and what it was made from")
+    explain_parser.add_argument("file")
+    explain_parser.add_argument("step", help="a step id, a unique part of one, or a key prefix")
+    status_parser = sub.add_parser("status", help="a store at a glance: steps, sizes, failures")
+    status_parser.add_argument("file", nargs="?", default=".", help="a .xitt file, or a folder holding a .xitt store")
+    status_parser.add_argument("--verify", action="store_true", help="re-hash every artifact against its checksums")
+    gc_parser = sub.add_parser("gc", help="remove artifacts that none of the given experiments references")
+    gc_parser.add_argument("files", nargs="+", metavar="file")
+    gc_parser.add_argument("--dry-run", action="store_true", help="say what would go, remove nothing")
+    gc_parser.add_argument("--keep-weights", action="store_true", help="keep the files of keep=False ops (model weights)")
     return parser
 
 
