@@ -86,9 +86,8 @@ def test_quickstart_checks_into_the_expected_program():
     assert [r.task for r in targets.tasks] == ["nli", "paraphrase", "pos", "ner"]
     assert all(r.train_languages == ("en",) and r.eval_languages == every for r in targets.tasks)
 
-    assert program.train["intermediate"] == {
-        "lr": 5e-4, "epochs": 2, "batch": 32, "max_length": 64, "warmup": 0.1, "freeze_embeddings": False,
-    }
+    written = {"lr": 5e-4, "epochs": 2, "batch": 32, "max_length": 64, "warmup": 0.1, "freeze_embeddings": False}
+    assert {k: program.train["intermediate"][k] for k in written} == written
     assert program.train["target"]["epochs"] == 3
     assert program.seeds == (1, 2)
 
@@ -161,7 +160,7 @@ def test_the_grammar_is_built_once_and_keywords_come_from_it():
 
     assert _lark() is _lark()
     assert set(statement_keywords()) == {
-        "experiment", "world", "model", "tasks", "train", "seeds", "similarity", "correlate", "compare", "report",
+        "experiment", "import", "let", "world", "model", "tasks", "train", "seeds", "similarity", "correlate", "compare", "report",
     }
 
 
@@ -179,7 +178,7 @@ def test_syntax_error_has_location_source_line_and_caret(tmp_path):
     column = line.index("}}") + 2
     assert (error.location.line, error.location.column) == (line_number, column)
     assert error.message == "unexpected '}'"
-    assert "'@'" in error.hint and "'train'" in error.hint
+    assert "'@'" in error.hint and "a new statement" in error.hint
 
     out = rendered(error).splitlines()
     assert out[0] == f"{path}:{line_number}:{column}: error: unexpected '}}'"
@@ -405,3 +404,206 @@ def test_rendering_works_without_the_file_on_disk():
     out = rendered(caught.value)
     assert "not/on/disk.xitt:4:27: error: unknown task 'sentimnt'" in out
     assert "tasks english = toy.{nli, sentimnt} @ en" in out
+
+
+# --- values, let, import ---------------------------------------------------------------------
+
+BASE = """\
+experiment study
+world toy(languages: 3, seed: 1)
+model base = toy_mlm(layers: 1, hidden: 32)
+tasks english = toy.{nli, sentiment} @ en
+tasks targets = toy.{paraphrase, pos} train @ en eval @ *
+"""
+
+
+def test_ranges_lets_and_variables(tmp_path):
+    text = BASE + "let rate = 2e-5\nlet seeds = 1\ntrain target(lr: $rate, epochs: 1..3)\nseeds $seeds, 4..5\n"
+    program = load_program(write(tmp_path, text))
+    assert program.train["target"]["lr"] == 2e-5
+    assert program.sweeps == {"target": {"epochs": (1, 2, 3)}}
+    assert program.seeds == (1, 4, 5)
+
+
+def test_let_scoping_errors_point_at_the_use(tmp_path):
+    text = BASE + "train target(lr: $rat, epochs: $later)\nlet later = 2\nlet rate = 1\nlet rate = 2\n"
+    errors = errors_of(tmp_path, text)
+    assert [e.message for e in errors] == [
+        "unknown name $rat",
+        "$later is used before its definition on line 7",
+        "'rate' is already defined at " + str(tmp_path / "study.xitt") + ":8",
+    ]
+    assert errors[0].hint == "no let definition is declared yet"  # rate is defined below, so not in scope
+    assert (errors[0].location.line, errors[0].location.column) == (6, column_of("train target(lr: $rat", "$rat"))
+
+
+def test_a_let_value_is_checked_where_it_is_used(tmp_path):
+    error = the_error(tmp_path, BASE + "let big = 5\ntrain target(lr: $big)\n")
+    assert error.message == "parameter 'lr' of train target must be at most 1.0, got 5.0"
+    assert error.location.line == 7
+
+
+def test_imports_bring_statements_and_definitions(tmp_path):
+    (tmp_path / "lib").mkdir()
+    write(tmp_path, "let rate = 3e-5\nimport \"more.xitt\"\n", "lib/common.xitt")
+    write(tmp_path, "tasks extra = toy.paraphrase @ *\n", "lib/more.xitt")
+    text = BASE + 'import "lib/common.xitt"\nimport "lib/more.xitt"\ntrain target(lr: $rate)\n'
+    program = load_program(write(tmp_path, text))
+    assert program.train["target"]["lr"] == 3e-5
+    assert [s.name for s in program.task_sets] == ["english", "targets", "extra"]  # more.xitt included once
+
+
+def test_import_cycle_is_a_located_error(tmp_path):
+    write(tmp_path, 'import "b.xitt"\n', "a.xitt")
+    write(tmp_path, 'let x = 1\nimport "a.xitt"\n', "b.xitt")
+    error = the_error(tmp_path, BASE + 'import "a.xitt"\n')
+    assert error.message == "import cycle: a.xitt -> b.xitt -> a.xitt"
+    assert error.location.file.endswith("b.xitt") and error.location.line == 2
+    assert 'import "a.xitt"' in rendered(error)
+
+
+def test_self_import_is_a_cycle(tmp_path):
+    error = the_error(tmp_path, BASE + 'import "study.xitt"\n')
+    assert error.message == "import cycle: study.xitt -> study.xitt"
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("../outside.xitt", "leaves the experiment's folder"),
+        ("/etc/passwd.xitt", "is absolute"),
+        ("notes.txt", "is not a .xitt file"),
+        ("missing.xitt", "no such file"),
+        ("link.xitt", "leaves the experiment's folder"),
+    ],
+)
+def test_imports_cannot_leave_the_experiment_tree(tmp_path, path, message):
+    study = tmp_path / "study"
+    study.mkdir()
+    (tmp_path / "outside.xitt").write_text("let x = 1\n")
+    (study / "link.xitt").symlink_to(tmp_path / "outside.xitt")
+    error = the_error(study, BASE + f'import "{path}"\n')
+    assert message in error.message
+    assert error.location.line == 6
+
+
+def test_errors_in_an_imported_file_are_located_there(tmp_path):
+    write(tmp_path, "tasks extra = toy.{nlii} @ en\n", "common.xitt")
+    errors = errors_of(tmp_path, BASE.replace("layers: 1", "layers: 0") + 'import "common.xitt"\n')
+    assert [(Path(e.location.file).name, e.location.line) for e in errors] == [("study.xitt", 3), ("common.xitt", 1)]
+    assert "tasks extra = toy.{nlii} @ en" in rendered(errors[1])
+
+
+# --- task sets -------------------------------------------------------------------------------
+
+
+def sets_of(tmp_path, extra: str) -> dict:
+    program = load_program(write(tmp_path, BASE + extra))
+    return {s.name: s.tasks for s in program.task_sets}
+
+
+def labels(refs) -> list[str]:
+    return [f"{r.task}@{'+'.join(r.train_languages)}" for r in refs]
+
+
+def test_set_algebra_and_language_selectors(tmp_path):
+    sets = sets_of(
+        tmp_path,
+        "tasks a = toy.{nli @ *, paraphrase} | english @ {en, qaa}\n"
+        "tasks b = a - toy.sentiment\n"
+        "tasks c = (toy.nli @ *) - (toy.nli @ en) + toy.pos @ qab\n",
+    )
+    assert labels(sets["a"]) == ["nli@en+qaa+qab", "paraphrase@en+qaa", "nli@en", "sentiment@en"]
+    assert labels(sets["b"]) == ["nli@en+qaa+qab", "paraphrase@en+qaa", "nli@en"]
+    assert labels(sets["c"]) == ["nli@qaa+qab", "pos@qab"]
+
+
+def test_per_task_languages_in_a_target_set_narrow_evaluation(tmp_path):
+    sets = sets_of(tmp_path, "tasks t2 = toy.{pos, ner @ {qaa}} train @ en eval @ *\n")
+    pos, ner = sets["t2"]
+    assert (pos.train_languages, pos.eval_languages) == (("en",), ("en", "qaa", "qab"))
+    assert (ner.train_languages, ner.eval_languages) == (("en",), ("qaa",))
+
+
+def test_mix_is_one_unit_with_a_sampling_rule(tmp_path):
+    sets = sets_of(tmp_path, "tasks m = mix(toy.{nli, paraphrase} @ en, sampling: temperature, temperature: 3) | english\n")
+    mix, nli, sentiment = sets["m"]
+    assert (mix.sampling, mix.temperature) == ("temperature", 3.0)
+    assert labels(mix.tasks) == ["nli@en", "paraphrase@en"]
+    assert labels([nli, sentiment]) == ["nli@en", "sentiment@en"]
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ("tasks x = toy.{nli, qa}\n", "task 'nli' has no languages"),
+        ("tasks x = englsh | toy.nli @ en\n", "unknown task set 'englsh'"),
+        ("tasks x = later\ntasks later = toy.nli @ en\n", "task set 'later' is defined later, on line 7"),
+        ("tasks x = english | targets\n", "'targets' is a target set and cannot be part of an intermediate set"),
+        ("tasks x = mix(toy.nli @ en)\n", "a mix needs at least two tasks"),
+        ("tasks x = mix(toy.{nli, pos} @ en, temperature: 2)\n", "temperature applies only to `sampling: temperature`"),
+        ("tasks x = mix(toy.{nli, pos} @ en, sampling: random)\n", "parameter 'sampling' of mix must be one of"),
+        ("tasks x = toy.{pos, ner} - toy.{pos, ner} @ en\n", "task set 'x' is empty"),
+        ("tasks x = mix(toy.{nli, pos} @ en) train @ en eval @ *\n", "a target set cannot hold one"),
+    ],
+)
+def test_task_set_errors(tmp_path, extra, message):
+    errors = errors_of(tmp_path, BASE + extra)
+    assert any(message in e.message for e in errors), [e.message for e in errors]
+    assert all(e.location.line >= 6 for e in errors if message in e.message)
+
+
+def test_unknown_task_set_suggests_a_close_one(tmp_path):
+    error = the_error(tmp_path, BASE + "tasks x = englsh | toy.nli @ en\n")
+    assert error.hint == "did you mean 'english'?"
+    assert (error.location.line, error.location.column) == (6, 11)
+
+
+# --- sweeps ----------------------------------------------------------------------------------
+
+
+def test_sweeps_are_checked_value_by_value(tmp_path):
+    errors = errors_of(tmp_path, BASE + "train target(lr: [1e-4, 2, 1e-4], epochs: [])\nsimilarity v = vocabulary(top_k: [1, 2])\n")
+    assert [e.message for e in errors] == [
+        "parameter 'lr' of train target must be at most 1.0, got 2.0",
+        "0.0001 appears twice in the sweep of 'lr'",
+        "the sweep of 'epochs' of train target is empty",
+        "parameter 'top_k' of vocabulary takes one value, not a list",
+    ]
+    assert errors[0].location.column == len("train target(lr: [1e-4, ") + 1
+
+
+@pytest.mark.parametrize(("text", "message"), [("3..1", "is empty"), ("1.5..3", "whole numbers"), ("1..20000", "more than 10000")])
+def test_bad_ranges(tmp_path, text, message):
+    error = the_error(tmp_path, BASE + f"train target(epochs: {text})\n")
+    assert message in error.message
+
+
+# --- --set overrides -------------------------------------------------------------------------
+
+
+def test_overrides_replace_or_add_parameters(tmp_path):
+    path = write(tmp_path, BASE + "train target(lr: 1e-3)\nsimilarity v = vocabulary()\n")
+    program = load_program(path, ["train.target.lr=2e-5", "train.intermediate.epochs=[1,2]", "world.seed=9",
+                                  "similarity.v.top_k=50", "seeds=1..2", "model.layers=2"])
+    assert program.train["target"]["lr"] == 2e-5
+    assert program.sweeps == {"intermediate": {"epochs": (1, 2)}}
+    assert program.world.params["seed"] == 9 and program.model.params["layers"] == 2
+    assert program.similarities[0].params["top_k"] == 50
+    assert program.seeds == (1, 2)
+
+
+def test_override_errors_render_against_the_set_text(tmp_path):
+    path = write(tmp_path, BASE + "similarity v = vocabulary()\n")
+    with pytest.raises(ProgramError) as caught:
+        load_program(path, ["train.target.lr=5", "similarity.w.top_k=1", "trian.x=1", "world.seed"])
+    errors = caught.value.errors
+    assert [e.message for e in errors] == [
+        "parameter 'lr' of train target must be at most 1.0, got 5.0",
+        "nothing in the program matches 'similarity.w.top_k'",
+        "cannot set 'trian.x'",
+        "'world.seed' is not an assignment",
+    ]
+    assert errors[1].hint == "choose 'v'" and errors[2].hint == "did you mean 'train'?"
+    out = rendered(caught.value)
+    assert "--set:1:17: error:" in out and "train.target.lr=5\n" + " " * 16 + "^" in out

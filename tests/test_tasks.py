@@ -49,6 +49,9 @@ def test_protocols_follow_the_benchmarks():
     assert lookup("xquad").protocol.train_on == lookup("mlqa").protocol.train_on == ("squad_v1",)
     assert lookup("xcopa").protocol.train_on == ("siqa", "copa")
     assert lookup("bucc").protocol.train_on == ()
+    assert lookup("tatoeba").protocol.train_on == ("squad_v1",)  # XTREME-R scores it after SQuAD
+    assert lookup("tatoeba").protocol_for("XTREME").train_on == ()  # XTREME with no training
+    assert lookup("xnli").protocol_for("XTREME") is lookup("xnli").protocol
     assert lookup("tatoeba").protocol.representation and lookup("bucc").protocol.representation
     for name in names("target"):
         task = lookup(name)

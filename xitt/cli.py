@@ -18,16 +18,16 @@ from rich.table import Table
 from xitt.errors import ProgramError, UserError
 
 
-def _load(path: str):
+def _load(path: str, overrides: Sequence[str] = ()):
     from xitt.compile import compile_program
     from xitt.lang import load_program
 
-    program = load_program(path)
+    program = load_program(path, overrides)
     return program, compile_program(program)
 
 
 def cmd_check(args: argparse.Namespace, console: Console) -> int:
-    program, compiled = _load(args.file)
+    program, compiled = _load(args.file, args.set)
     console.print(
         f"[green]ok[/] {args.file}: experiment [bold]{program.name}[/], "
         f"{sum(len(s.tasks) for s in program.sets('intermediate'))} intermediate tasks, "
@@ -41,7 +41,7 @@ def cmd_plan(args: argparse.Namespace, console: Console) -> int:
     from xitt.engine.plan import plan
     from xitt.engine.store import Store
 
-    _, compiled = _load(args.file)
+    _, compiled = _load(args.file, args.set)
     with Store(Path(args.file).resolve().parent) as store:
         planned = plan(compiled.graph, store)
     table = Table(title=f"plan for {args.file}", title_justify="left")
@@ -65,7 +65,7 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
     from xitt.engine.store import Store
     from xitt.report import render_summary, write_results
 
-    program, compiled = _load(args.file)
+    program, compiled = _load(args.file, args.set)
     root = Path(args.file).resolve().parent
     with Store(root) as store:
         reporter = NullReporter() if args.quiet else RichReporter(console)
@@ -76,7 +76,16 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
             executor.close()
         gains = store.get(summary.keys[compiled.gains]).result
         correlations = [store.get(summary.keys[c]).result for c in compiled.correlations]
+        grid = [  # a sweep: every grid point after the first, each summarised as its own study
+            (f.label, store.get(summary.keys[f.gains]).result, [store.get(summary.keys[c]).result for c in f.correlations])
+            for f in compiled.families[1:]
+        ]
+    if grid:
+        console.print(f"[bold]grid point {compiled.families[0].label}[/]")
     render_summary(console, gains, correlations)
+    for label, point_gains, point_correlations in grid:
+        console.print(f"[bold]grid point {label}[/]")
+        render_summary(console, point_gains, point_correlations)
     if compiled.report is not None:
         path = write_results(
             root / compiled.report.path,
@@ -194,10 +203,17 @@ COMMANDS = {"check": cmd_check, "plan": cmd_plan, "run": cmd_run, "explain": cmd
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="xitt", description="Intermediate-task transfer studies as cached experiments.")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("check", help="parse and check a .xitt file").add_argument("file")
-    sub.add_parser("plan", help="which steps are cached, which would run, and why").add_argument("file")
+    check_parser = sub.add_parser("check", help="parse and check a .xitt file")
+    check_parser.add_argument("file")
+    plan_parser = sub.add_parser("plan", help="which steps are cached, which would run, and why")
+    plan_parser.add_argument("file")
     run_parser = sub.add_parser("run", help="run an experiment, re-using every cached step")
     run_parser.add_argument("file")
+    for with_set in (check_parser, plan_parser, run_parser):
+        with_set.add_argument(
+            "--set", action="append", default=[], metavar="PATH=VALUE",
+            help="change a parameter without editing the file, e.g. --set train.target.lr=2e-5 (repeatable)",
+        )
     run_parser.add_argument("--quiet", action="store_true", help="no live display")
     run_parser.add_argument("--keep-going", action="store_true", help="after a failure, go on with the steps that do not depend on it")
     run_parser.add_argument("--verify", action="store_true", help="re-hash every cached artifact before trusting it")

@@ -3,19 +3,48 @@
 Step ids are readable (``target/nli/paraphrase@en/seed=1``) and stable; keys come from the
 engine. Intermediate units are deduplicated across task sets: ``nli@en`` in two sets is
 one unit, trained once. The no-intermediate baseline is implied for every target and seed.
+
+A sweep (``train target(lr: [1e-4, 5e-4])``) makes a grid; every grid point is a family of
+its own steps, named by the swept values (``target/pos/nli@en/lr=1e-4/seed=1``, then
+``gains/lr=1e-4`` and ``correlate/1/lr=1e-4``). Without sweeps the ids are exactly those
+of a single-point program, so caches stay valid.
 """
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 from xitt.engine.graph import Graph, Step
 from xitt.errors import ProgramError
-from xitt.lang.program import Program, ReportSpec, TaskRef
-from xitt.measures import MODEL_BASED
+from xitt.lang.program import MixRef, Program, ReportSpec, TaskRef
+from xitt.measures import inputs_of
 from xitt.world.catalog import language_codes
 
 BASELINE = "none"
+
+
+@dataclass(frozen=True)
+class GridPoint:
+    """One combination of swept values: each phase's training parameters and its id part."""
+
+    intermediate: dict
+    target: dict
+    intermediate_label: str  # "lr=1e-4" or "" where nothing is swept
+    target_label: str
+
+    @property
+    def label(self) -> str:
+        return "/".join(p for p in (self.intermediate_label, self.target_label) if p)
+
+
+@dataclass(frozen=True)
+class Family:
+    """The results of one grid point: its gains step and correlation steps."""
+
+    label: str
+    gains: str
+    correlations: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -30,6 +59,7 @@ class Compiled:
     sets: dict[str, list[str]]  # intermediate set name -> its unit labels
     report: ReportSpec | None = None
     units: dict[str, dict] = field(default_factory=dict)
+    families: tuple[Family, ...] = ()  # one per grid point; the first is ``gains``/``correlations``
 
 
 def unit_label(ref: TaskRef, all_languages: tuple[str, ...]) -> str:
@@ -37,6 +67,53 @@ def unit_label(ref: TaskRef, all_languages: tuple[str, ...]) -> str:
     langs = ref.train_languages
     written = "*" if set(langs) == set(all_languages) and len(langs) > 1 else "+".join(langs)
     return f"{ref.task}@{written}"
+
+
+def format_value(value) -> str:
+    """A swept value as it reads in a step id: ``1e-4`` rather than ``0.0001``; stable."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float):
+        plain = repr(value)
+        mantissa, exponent = f"{value:e}".split("e")
+        short = f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent)}"
+        return short if len(short) < len(plain) else plain
+    return str(value)
+
+
+def grid(program: Program) -> list[GridPoint]:
+    """Every combination of swept values, in written order; one point when nothing is swept."""
+    swept = [(phase, name) for phase, params in program.sweeps.items() for name in params]
+    names = [name for _, name in swept]
+
+    def key(phase: str, name: str) -> str:
+        return name if names.count(name) == 1 else f"{phase}.{name}"
+
+    def points(phase: str) -> list[tuple[dict, str]]:
+        sweeps = program.sweeps.get(phase, {})
+        result = []
+        for values in itertools.product(*sweeps.values()):
+            params = {**program.train[phase], **dict(zip(sweeps, values))}
+            result.append((params, "/".join(f"{key(phase, n)}={format_value(v)}" for n, v in zip(sweeps, values))))
+        return result
+
+    return [GridPoint(ip, tp, il, tl) for (ip, il), (tp, tl) in itertools.product(points("intermediate"), points("target"))]
+
+
+def _path(*parts: str) -> str:
+    return "/".join(p for p in parts if p)
+
+
+def _unit(ref: TaskRef | MixRef, all_languages: tuple[str, ...]) -> dict:
+    """An intermediate unit: its label, and the params its training step carries."""
+    if isinstance(ref, TaskRef):
+        label = unit_label(ref, all_languages)
+        return {"label": label, "task": ref.task, "languages": list(ref.train_languages)}
+    sampling = ref.sampling if ref.sampling != "temperature" else f"temperature={format_value(ref.temperature)}"
+    inner = ",".join(unit_label(t, all_languages) for t in ref.tasks)
+    label = f"mix({inner})" if ref.sampling == "proportional" else f"mix[{sampling}]({inner})"
+    tasks = [{"task": t.task, "languages": list(t.train_languages)} for t in ref.tasks]
+    return {"label": label, "tasks": tasks, "sampling": ref.sampling, "temperature": float(ref.temperature)}
 
 
 def compile_program(program: Program) -> Compiled:
@@ -61,73 +138,96 @@ def compile_program(program: Program) -> Compiled:
     for task_set in program.sets("intermediate"):
         labels = []
         for ref in task_set.tasks:
-            label = unit_label(ref, all_languages)
-            units.setdefault(label, {"label": label, "task": ref.task, "languages": list(ref.train_languages)})
-            labels.append(label)
+            unit = _unit(ref, all_languages)
+            units.setdefault(unit["label"], unit)
+            labels.append(unit["label"])
         sets[task_set.name] = labels
 
+    points = grid(program)
+    intermediate_points = {p.intermediate_label: p.intermediate for p in points}
+    target_points = {p.target_label: p.target for p in points}
     for label, unit in units.items():
-        for seed in program.seeds:
-            add(Step(
-                f"intermediate/{label}/seed={seed}",
-                "train.intermediate",
-                {"task": unit["task"], "languages": unit["languages"], "train": dict(program.train["intermediate"]), "seed": seed},
-                {"encoder": encoder, "world": "world"},
-            ))
+        for point, train in intermediate_points.items():
+            for seed in program.seeds:
+                params = {k: v for k, v in unit.items() if k != "label"}
+                add(Step(
+                    _path("intermediate", label, point, f"seed={seed}"),
+                    "train.intermediate",
+                    {**params, "train": dict(train), "seed": seed},
+                    {"encoder": encoder, "world": "world"},
+                ))
 
     targets = [ref for s in program.sets("target") for ref in s.tasks]
-    runs, baselines, rows = [], [], []
+    families = {p.label: ([], [], []) for p in points}  # label -> runs, baselines, rows
     for ref in targets:
         for seed in program.seeds:
-            for source in (BASELINE, *units):
-                step_id = f"target/{ref.task}/{source}/seed={seed}"
-                upstream = encoder if source == BASELINE else f"intermediate/{source}/seed={seed}"
-                add(Step(
-                    step_id,
-                    "train.target",
-                    {
-                        "task": ref.task,
-                        "train_languages": list(ref.train_languages),
-                        "eval_languages": list(ref.eval_languages),
-                        "train": dict(program.train["target"]),
-                        "seed": seed,
-                    },
-                    {"encoder": upstream, "world": "world"},
-                ))
-            baseline_index = len(baselines)
-            baselines.append(f"target/{ref.task}/{BASELINE}/seed={seed}")
-            for source in units:
-                rows.append({"intermediate": source, "target": ref.task, "seed": seed, "run": len(runs), "baseline": baseline_index})
-                runs.append(f"target/{ref.task}/{source}/seed={seed}")
+            for t_point, t_train in target_points.items():
+                for source in (BASELINE, *units):
+                    for i_point in ((None,) if source == BASELINE else intermediate_points):
+                        upstream = encoder if source == BASELINE else _path("intermediate", source, i_point, f"seed={seed}")
+                        add(Step(
+                            _path("target", ref.task, source, i_point or "", t_point, f"seed={seed}"),
+                            "train.target",
+                            {
+                                "task": ref.task,
+                                "train_languages": list(ref.train_languages),
+                                "eval_languages": list(ref.eval_languages),
+                                "train": dict(t_train),
+                                "seed": seed,
+                            },
+                            {"encoder": upstream, "world": "world"},
+                        ))
+            for point in points:
+                runs, baselines, rows = families[point.label]
+                baseline_index = len(baselines)
+                baselines.append(_path("target", ref.task, BASELINE, point.target_label, f"seed={seed}"))
+                for source in units:
+                    rows.append({"intermediate": source, "target": ref.task, "seed": seed, "run": len(runs), "baseline": baseline_index})
+                    runs.append(_path("target", ref.task, source, point.intermediate_label, point.target_label, f"seed={seed}"))
 
-    add(Step("gains", "stats.gains", {"rows": rows}, {"runs": tuple(runs), "baselines": tuple(baselines)}))
+    for label, (runs, baselines, rows) in families.items():
+        add(Step(_path("gains", label), "stats.gains", {"rows": rows}, {"runs": tuple(runs), "baselines": tuple(baselines)}))
 
     intermediates = list(units.values())
-    target_specs = [{"label": ref.task, "task": ref.task, "languages": list(ref.train_languages)} for ref in targets]
+    target_specs = [
+        {"label": ref.task, "task": ref.task, "languages": list(ref.train_languages), "eval_languages": list(ref.eval_languages)}
+        for ref in targets
+    ]
+    first_point = next(iter(intermediate_points))  # measures read the first grid point's trained encoders
     similarities: dict[str, str] = {}
     for spec in program.similarities:
         step_id = f"similarity/{spec.name}"
-        inputs = {"world": "world", **({"encoder": encoder} if spec.measure in MODEL_BASED else {})}
+        needs = inputs_of(spec.measure, spec.params)
+        inputs: dict = {"world": "world", **({"encoder": encoder} if "encoder" in needs else {})}
         params = {**spec.params, "intermediates": intermediates, "targets": target_specs}
+        if "intermediate_models" in needs:  # unit-major, then seed: the order the op reads them in
+            inputs["intermediate_models"] = tuple(_path("intermediate", u, first_point, f"seed={s}") for u in units for s in program.seeds)
+            params["seeds"] = list(program.seeds)
         add(Step(step_id, f"similarity.{spec.measure}", params, inputs))
         similarities[spec.name] = step_id
 
-    correlations = []
-    for index, corr in enumerate(program.correlations):
-        step_id = f"correlate/{index + 1}"
-        add(Step(
-            step_id,
-            "stats.correlate",
-            {
-                "methods": list(corr.methods),
-                "similarities": list(corr.similarities),
-                "per": corr.per,
-                "settings": dict(corr.settings),
-                "sets": sets,
-                "compare": [[c.left, c.right] for c in program.comparisons],
-            },
-            {"gains": "gains", "similarities": tuple(similarities[name] for name in corr.similarities)},
-        ))
-        correlations.append(step_id)
+    result: list[Family] = []
+    for point in points:
+        correlations = []
+        for index, corr in enumerate(program.correlations):
+            step_id = _path(f"correlate/{index + 1}", point.label)
+            add(Step(
+                step_id,
+                "stats.correlate",
+                {
+                    "methods": list(corr.methods),
+                    "similarities": list(corr.similarities),
+                    "per": corr.per,
+                    "settings": dict(corr.settings),
+                    "sets": sets,
+                    "compare": [[c.left, c.right] for c in program.comparisons],
+                },
+                {"gains": _path("gains", point.label), "similarities": tuple(similarities[name] for name in corr.similarities)},
+            ))
+            correlations.append(step_id)
+        result.append(Family(point.label, _path("gains", point.label), tuple(correlations)))
 
-    return Compiled(program.name, Graph(tuple(steps)), "gains", similarities, tuple(correlations), sets, program.report, units)
+    first = result[0]
+    return Compiled(
+        program.name, Graph(tuple(steps)), first.gains, similarities, first.correlations, sets, program.report, units, tuple(result)
+    )

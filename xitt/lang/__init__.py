@@ -7,6 +7,7 @@ alike, each with a location and a hint, which ``render_error`` prints for the CL
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Sequence
 
 from xitt.errors import Location, ProgramError
 from xitt.lang.checker import check
@@ -17,8 +18,8 @@ from xitt.lang.program import Program
 __all__ = ["parse", "check", "load_program", "render_error"]
 
 
-def load_program(path: str | Path) -> Program:
-    """Read, parse and check one .xitt file."""
+def load_program(path: str | Path, overrides: Sequence[str] = ()) -> Program:
+    """Read, parse and check one .xitt file (and its imports), with ``--set`` overrides."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -37,4 +38,4 @@ def load_program(path: str | Path) -> Program:
         ) from exc
     except OSError as exc:
         raise ProgramError(f"cannot read {path}: {exc.strerror}") from None
-    return check(parse(text, str(path)))
+    return check(parse(text, str(path)), overrides)

@@ -63,7 +63,24 @@ class ListValue:
     location: Location
 
 
-Value = Union[String, Number, Boolean, Reference, ListValue]
+@dataclass(frozen=True)
+class Range:
+    """``1..3``: the whole numbers from ``start`` to ``end``, both included."""
+
+    start: Number
+    end: Number
+    location: Location
+
+
+@dataclass(frozen=True)
+class Variable:
+    """``$rates``: a use of a ``let`` definition, replaced by its value before checking."""
+
+    name: str  # without the "$"
+    location: Location
+
+
+Value = Union[String, Number, Boolean, Reference, ListValue, Range, Variable]
 
 
 @dataclass(frozen=True)
@@ -96,7 +113,81 @@ class LanguageSelection:
     location: Location
 
 
+@dataclass(frozen=True)
+class TaskItem:
+    """``nli`` or ``nli @ en`` inside ``toy.{...}``."""
+
+    name: Name
+    languages: LanguageSelection | None
+
+
+@dataclass(frozen=True)
+class TaskGroup:
+    """``toy.{nli, pos @ en}`` or ``toy.nli``: tasks of one source."""
+
+    source: Name
+    items: tuple[TaskItem, ...]
+    location: Location
+
+
+@dataclass(frozen=True)
+class TaskSetRef:
+    """``english``: a task set defined earlier."""
+
+    name: Name
+    location: Location
+
+
+@dataclass(frozen=True)
+class TaskParen:
+    """``(expr @ langs)``: a group whose tasks without languages get ``languages``."""
+
+    expr: "TaskExpr"
+    languages: LanguageSelection | None
+    location: Location
+
+
+@dataclass(frozen=True)
+class TaskMix:
+    """``mix(expr @ langs, sampling: temperature, temperature: 2)``: one multi-task unit."""
+
+    expr: "TaskExpr"
+    languages: LanguageSelection | None
+    arguments: tuple[Argument, ...]
+    location: Location
+
+
+@dataclass(frozen=True)
+class SetOp:
+    """``left | right``, ``left + right`` (union) or ``left - right`` (difference)."""
+
+    op: str
+    left: "TaskExpr"
+    right: "TaskExpr"
+    location: Location
+
+
+TaskExpr = Union[TaskGroup, TaskSetRef, TaskParen, TaskMix, SetOp]
+
+
 # --- statements -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Import:
+    """``import "common.xitt"``: the statements of another file of the experiment's tree."""
+
+    path: String
+    location: Location
+
+
+@dataclass(frozen=True)
+class Let:
+    """``let rates = [1e-4, 5e-4]``: a named value, used as ``$rates``."""
+
+    name: Name
+    value: Value
+    location: Location
 
 
 @dataclass(frozen=True)
@@ -122,12 +213,14 @@ class Model:
 
 @dataclass(frozen=True)
 class Tasks:
-    """``tasks NAME = SOURCE.{a, b} @ SEL`` or ``... train @ SEL eval @ SEL`` (a target set)."""
+    """``tasks NAME = EXPR @ SEL`` (intermediate) or ``EXPR train @ SEL eval @ SEL`` (target).
+
+    ``train`` is None when the expression carries all languages itself (``a | b``).
+    """
 
     name: Name
-    source: Name
-    tasks: tuple[Name, ...]
-    train: LanguageSelection
+    expr: TaskExpr
+    train: LanguageSelection | None
     eval: LanguageSelection | None  # None: an intermediate set
     location: Location
 
@@ -142,7 +235,7 @@ class Train:
 
 @dataclass(frozen=True)
 class Seeds:
-    values: tuple[Number, ...]
+    values: tuple[Value, ...]  # numbers, ranges, variables
     location: Location
 
 
@@ -178,7 +271,7 @@ class Report:
     location: Location
 
 
-Statement = Union[Experiment, World, Model, Tasks, Train, Seeds, Similarity, Correlate, Compare, Report]
+Statement = Union[Experiment, Import, Let, World, Model, Tasks, Train, Seeds, Similarity, Correlate, Compare, Report]
 
 
 @dataclass(frozen=True)
@@ -188,3 +281,4 @@ class Module:
     filename: str
     text: str
     statements: tuple[Statement, ...]
+    sources: tuple[tuple[str, str], ...] = ()  # (filename, text) of imported files, for errors

@@ -8,11 +8,14 @@ offending token and carries a hint (a close name, or the valid choices).
 from __future__ import annotations
 
 from pathlib import PurePosixPath, PureWindowsPath
-from typing import Any
+from typing import Any, Sequence
 
 from xitt.errors import Location, ProgramError, ProgramErrors
 from xitt.lang import ast
 from xitt.lang.diagnostics import attach_source, did_you_mean, join_choices, unknown_hint
+from xitt.lang.loader import expand
+from xitt.lang.overrides import apply_overrides
+from xitt.lang.tasksets import TaskSetBuilder
 from xitt.lang.program import (
     CompareSpec,
     CorrelateSpec,
@@ -20,7 +23,6 @@ from xitt.lang.program import (
     Program,
     ReportSpec,
     SimilaritySpec,
-    TaskRef,
     TaskSet,
     WorldSpec,
 )
@@ -47,21 +49,30 @@ _EXAMPLES = {
 }
 
 
-def check(module: ast.Module) -> Program:
-    """The checked program, or every error of the file at once."""
-    checker = _Checker(module)
+def check(module: ast.Module, overrides: Sequence[str] = ()) -> Program:
+    """The checked program, or every error of the file and its imports at once.
+
+    ``overrides`` are ``--set`` assignments (``train.target.lr=2e-5``), applied before checking.
+    """
+    expanded, errors = expand(module)
+    expanded, override_errors, sources = apply_overrides(expanded, overrides)
+    checker = _Checker(expanded)
+    checker.errors[:0] = errors + override_errors
     program = checker.run()
     if checker.errors:
-        errors = sorted(checker.errors, key=_position)
+        files = [module.filename, *(name for name, _ in expanded.sources), *sources]
+        errors = sorted(checker.errors, key=lambda e: _position(e, files))
         error = errors[0] if len(errors) == 1 else ProgramErrors(errors)
-        raise attach_source(error, module.text)
+        raise attach_source(error, {module.filename: module.text, **dict(expanded.sources), **sources})
     assert program is not None
     return program
 
 
-def _position(error: ProgramError) -> tuple[int, int]:
+def _position(error: ProgramError, files: list[str]) -> tuple[int, int, int]:
     loc = error.location
-    return (loc.line, loc.column) if loc is not None else (0, 0)
+    if loc is None:
+        return (-1, 0, 0)
+    return (files.index(loc.file) if loc.file in files else len(files), loc.line, loc.column)
 
 
 class _Checker:
@@ -83,7 +94,7 @@ class _Checker:
         world = self.world(self.single(self.of(ast.World), "world"))
         model = self.model(self.single(self.of(ast.Model), "model"))
         task_sets = self.task_sets(world)
-        train = self.train()
+        train, sweeps = self.train()
         seeds = self.seeds(self.single(self.of(ast.Seeds), "seeds", required=False))
         similarities = self.similarities()
         correlations = tuple(self.correlate(s, similarities) for s in self.of(ast.Correlate))
@@ -107,6 +118,7 @@ class _Checker:
             correlations=tuple(c for c in correlations if c is not None),
             comparisons=tuple(c for c in comparisons if c is not None),
             report=report,
+            sweeps=sweeps,
         )
 
     # --- statements that appear once ------------------------------------------------------
@@ -160,10 +172,11 @@ class _Checker:
     # --- task sets ------------------------------------------------------------------------
 
     def task_sets(self, world: WorldSpec | None) -> dict[str, TaskSet]:
-        languages = self.world_languages(world)
+        statements = self.of(ast.Tasks)
+        builder = TaskSetBuilder(self.error, self.bind, world.name if world is not None else None, self.world_languages(world), statements)
         sets: dict[str, TaskSet] = {}
         seen: dict[str, ast.Tasks] = {}
-        for statement in self.of(ast.Tasks):
+        for statement in statements:
             name = statement.name.text
             if name in seen:
                 self.error(
@@ -173,7 +186,7 @@ class _Checker:
                 )
                 continue
             seen[name] = statement
-            task_set = self.task_set(statement, world, languages)
+            task_set = builder.build(statement)
             if task_set is not None:
                 sets[name] = task_set
         return sets
@@ -185,58 +198,12 @@ class _Checker:
             return tuple(language_codes(MAX_LANGUAGES))
         return tuple(language_codes(world.params["languages"]))
 
-    def task_set(self, statement: ast.Tasks, world: WorldSpec | None, languages: tuple[str, ...]) -> TaskSet | None:
-        ok = True
-        source = statement.source
-        if world is not None and source.text != world.name:
-            self.error(
-                f"unknown task source '{source.text}'",
-                source.location,
-                unknown_hint(source.text, [world.name]) + f" (the world declared as `world {world.name}(...)`)",
-            )
-            ok = False
-        tasks: list[str] = []
-        for task in statement.tasks:
-            if task.text not in TASKS:
-                self.error(f"unknown task '{task.text}'", task.location, unknown_hint(task.text, TASKS))
-                ok = False
-            elif task.text in tasks:
-                self.error(f"task '{task.text}' appears twice in this set", task.location, "remove one of them")
-                ok = False
-            else:
-                tasks.append(task.text)
-        train = self.languages(statement.train, languages)
-        evaluate = self.languages(statement.eval, languages) if statement.eval is not None else ()
-        if not ok or train is None or evaluate is None:
-            return None
-        role = "target" if statement.eval is not None else "intermediate"
-        refs = tuple(TaskRef(source.text, t, train, evaluate) for t in tasks)
-        return TaskSet(statement.name.text, role, refs, statement.location)
-
-    def languages(self, selection: ast.LanguageSelection, known: tuple[str, ...]) -> tuple[str, ...] | None:
-        if selection.every:
-            return known
-        codes: list[str] = []
-        ok = True
-        for code in selection.codes:
-            if code.text not in known:
-                self.error(
-                    f"unknown language code '{code.text}'",
-                    code.location,
-                    _language_hint(code.text, known),
-                )
-                ok = False
-            elif code.text in codes:
-                self.error(f"language '{code.text}' appears twice", code.location, "remove one of them")
-                ok = False
-            else:
-                codes.append(code.text)
-        return tuple(codes) if ok else None
-
     # --- training and seeds ---------------------------------------------------------------
 
-    def train(self) -> dict[str, dict[str, Any]]:
+    def train(self) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, tuple]]]:
+        """Each phase's parameters (a sweep's first value) and its sweeps."""
         given: dict[str, dict[str, Any]] = {}
+        sweeps: dict[str, dict[str, tuple]] = {}
         lines: dict[str, int] = {}
         for statement in self.of(ast.Train):
             phase = statement.call.name
@@ -251,14 +218,27 @@ class _Checker:
                 )
                 continue
             lines[phase.text] = statement.location.line
-            given[phase.text] = self.bind(statement.call, TRAIN, f"train {phase.text}")
-        return {phase: given.get(phase) or with_defaults(TRAIN, {}) for phase in PHASES}
+            swept: dict[str, tuple] = {}
+            given[phase.text] = self.bind(statement.call, TRAIN, f"train {phase.text}", swept)
+            if swept:
+                sweeps[phase.text] = swept
+        return {phase: given.get(phase) or with_defaults(TRAIN, {}) for phase in PHASES}, sweeps
 
     def seeds(self, statement: ast.Seeds | None) -> tuple[int, ...]:
         if statement is None:
             return DEFAULT_SEEDS
         seeds: list[int] = []
-        for number in statement.values:
+        numbers: list[ast.Number] = []
+        for value in statement.values:
+            if isinstance(value, ast.Range) and self.value(value) is not None:
+                numbers += [ast.Number(n, value.location) for n in range(value.start.value, value.end.value + 1)]
+            elif isinstance(value, ast.ListValue):
+                numbers += [v for v in value.items if isinstance(v, ast.Number)]
+            elif isinstance(value, ast.Number):
+                numbers.append(value)
+            elif not isinstance(value, (ast.Range, ast.Variable)):
+                self.error("a seed is a whole number", value.location, "write seeds like `seeds 1, 2, 3` or `seeds 1..3`")
+        for number in numbers:
             if not isinstance(number.value, int) or number.value < 0:
                 self.error(f"a seed is a whole number of 0 or more, not {number.value}", number.location, "write seeds like `seeds 1, 2, 3`")
             elif number.value in seeds:
@@ -447,11 +427,13 @@ class _Checker:
 
     # --- parameters -----------------------------------------------------------------------
 
-    def bind(self, call: ast.Call, signature: Signature, what: str) -> dict[str, Any]:
+    def bind(self, call: ast.Call, signature: Signature, what: str, sweeps: dict[str, tuple] | None = None) -> dict[str, Any]:
         """Check a call's arguments against a signature; the full parameters, defaults filled.
 
         A positional argument is accepted only where the signature has exactly one
-        parameter (``hf("xlm-roberta-large")``, ``permutation(1000)``).
+        parameter (``hf("xlm-roberta-large")``, ``permutation(1000)``). Where ``sweeps`` is
+        given, a list (or range) of values is a sweep: each value is checked, the first one
+        goes into the parameters and all of them into ``sweeps``.
         """
         given: dict[str, Any] = {}
         for argument in call.arguments:
@@ -478,18 +460,64 @@ class _Checker:
             if value is None:
                 continue
             param = signature[name]
+            if isinstance(value, list) and not isinstance(param.default, list):
+                if sweeps is None:
+                    self.error(
+                        f"parameter '{name}' of {what} takes one value, not a list",
+                        argument.value.location,
+                        "a list where one value goes is a sweep, and sweeps are written in train statements: "
+                        "train target(lr: [1e-4, 5e-4])",
+                    )
+                    continue
+                values = self.sweep(name, param, value, argument.value, what)
+                if values:
+                    sweeps[name] = values
+                    given[name] = values[0]
+                continue
             problem = param.problem(value)
             if problem is not None:
-                hint = "sweeps over a list of values are not supported yet" if isinstance(value, list) else _param_hint(name, param)
-                self.error(f"parameter '{name}' of {what} {problem}", argument.value.location, hint)
+                self.error(f"parameter '{name}' of {what} {problem}", argument.value.location, _param_hint(name, param))
                 continue
             given[name] = value
         return with_defaults(signature, given)
+
+    def sweep(self, name: str, param: Param, values: list, node: ast.Value, what: str) -> tuple:
+        """The checked values of a sweep, each widened like a single value would be."""
+        items = node.items if isinstance(node, ast.ListValue) else (node,) * len(values)
+        if not values:
+            self.error(f"the sweep of '{name}' of {what} is empty", node.location, "write at least one value: lr: [1e-4, 5e-4]")
+            return ()
+        checked: list = []
+        for value, item in zip(values, items):
+            problem = "is a list inside a sweep" if isinstance(value, list) else param.problem(value)
+            if problem is not None:
+                self.error(f"parameter '{name}' of {what} {problem}", item.location, _param_hint(name, param))
+                continue
+            value = with_defaults({name: param}, {name: value})[name]
+            if value in checked:
+                self.error(f"{value!r} appears twice in the sweep of '{name}'", item.location, "remove the repeat")
+                continue
+            checked.append(value)
+        return tuple(checked) if len(checked) == len(values) else ()
 
     def value(self, value: ast.Value) -> Any:
         """An AST value as plain JSON-able data; None (with an error) for a dotted name."""
         if isinstance(value, (ast.String, ast.Number, ast.Boolean)):
             return value.value
+        if isinstance(value, ast.Variable):
+            return None  # unknown $name: reported by the loader
+        if isinstance(value, ast.Range):
+            start, end = value.start.value, value.end.value
+            if not isinstance(start, int) or not isinstance(end, int):
+                self.error(f"a range is of whole numbers, not {start}..{end}", value.location, "write it like 1..3")
+                return None
+            if end < start:
+                self.error(f"the range {start}..{end} is empty: it counts up from {start}", value.location, f"write {end}..{start}")
+                return None
+            if end - start >= 10_000:
+                self.error(f"the range {start}..{end} has more than 10000 values", value.location, "sweep over fewer values")
+                return None
+            return list(range(start, end + 1))
         if isinstance(value, ast.ListValue):
             items = [self.value(v) for v in value.items]
             return None if any(i is None for i in items) else items
@@ -497,14 +525,6 @@ class _Checker:
             return value.parts[0].text  # a bare word: `pool: mean`
         self.error(f"'{value.text}' is a reference, not a value", value.location, "write a number, a string, true or false, or a word")
         return None
-
-
-def _language_hint(code: str, known: tuple[str, ...]) -> str:
-    listed = join_choices(known)
-    close = did_you_mean(code, known)
-    if close is not None:
-        return f"did you mean '{close}'? this world's languages are {listed}"
-    return f"this world's languages are {listed}; '*' selects them all"
 
 
 def _param_hint(name: str, param: Param) -> str:

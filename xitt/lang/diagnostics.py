@@ -44,11 +44,16 @@ def unknown_hint(word: str, choices: Iterable[str], what: str = "") -> str:
     return f"choose {listed}" if len(choices) <= 2 else f"choose one of {listed}"
 
 
-def attach_source(error: ProgramError, text: str) -> ProgramError:
-    """Keep the file's text on the error, so it renders even when the file is not on disk."""
-    setattr(error, _SOURCE, text)
-    for inner in getattr(error, "errors", ()):
-        setattr(inner, _SOURCE, text)
+def attach_source(error: ProgramError, text: str | dict[str, str]) -> ProgramError:
+    """Keep the text of each error's file on it, so it renders even when not on disk.
+
+    ``text`` is one file's text, or file name -> text when errors span imported files.
+    """
+    for one in (error, *getattr(error, "errors", ())):
+        if isinstance(text, str):
+            setattr(one, _SOURCE, text)
+        elif one.location is not None and one.location.file in text:
+            setattr(one, _SOURCE, text[one.location.file])
     return error
 
 

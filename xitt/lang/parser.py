@@ -98,20 +98,31 @@ class _ToAst(Transformer):
         call_location = Location(self.filename, kind.line, kind.column, location.end_column)
         return ast.Model(self._name(name), ast.Call(self._name(kind), rest[0] if rest else (), call_location), location)
 
+    def import_(self, meta, children):
+        token = children[0]
+        return ast.Import(ast.String(_decode_string(token), _token_location(self.filename, token)), self._loc(meta))
+
+    def let(self, meta, children):
+        name, value = children
+        return ast.Let(self._name(name), value, self._loc(meta))
+
+    def unplaced_tasks(self, meta, children):
+        name, expr = children
+        return ast.Tasks(self._name(name), expr, None, None, self._loc(meta))
+
     def intermediate_tasks(self, meta, children):
-        name, (source, tasks), languages = children
-        return ast.Tasks(self._name(name), source, tasks, languages, None, self._loc(meta))
+        name, expr, languages = children
+        return ast.Tasks(self._name(name), expr, languages, None, self._loc(meta))
 
     def target_tasks(self, meta, children):
-        name, (source, tasks), train, evaluate = children
-        return ast.Tasks(self._name(name), source, tasks, train, evaluate, self._loc(meta))
+        name, expr, train, evaluate = children
+        return ast.Tasks(self._name(name), expr, train, evaluate, self._loc(meta))
 
     def train(self, meta, children):
         return ast.Train(self._call(children, meta), self._loc(meta))
 
     def seeds(self, meta, children):
-        numbers = tuple(ast.Number(_number(t), _token_location(self.filename, t)) for t in children)
-        return ast.Seeds(numbers, self._loc(meta))
+        return ast.Seeds(tuple(children), self._loc(meta))
 
     def similarity(self, meta, children):
         name, kind, *rest = children
@@ -133,14 +144,38 @@ class _ToAst(Transformer):
         *items, path = children
         return ast.Report(tuple(items), ast.String(_decode_string(path), _token_location(self.filename, path)), self._loc(meta))
 
-    # pieces
+    # task expressions
+    def task_expr(self, meta, children):
+        expr = children[0]
+        for op, term in zip(children[1::2], children[2::2]):
+            location = Location(self.filename, expr.location.line, expr.location.column, term.location.end_column)
+            expr = ast.SetOp(str(op), expr, term, location)
+        return expr
+
     def task_group(self, meta, children):
-        source, names = children
-        return self._name(source), names
+        source, *items = children
+        return ast.TaskGroup(self._name(source), tuple(items), self._loc(meta))
 
     def task_single(self, meta, children):
         source, task = children
-        return self._name(source), (self._name(task),)
+        return ast.TaskGroup(self._name(source), (ast.TaskItem(self._name(task), None),), self._loc(meta))
+
+    def task_set_ref(self, meta, children):
+        return ast.TaskSetRef(self._name(children[0]), self._loc(meta))
+
+    def task_paren(self, meta, children):
+        expr, *rest = children
+        return ast.TaskParen(expr, rest[0] if rest else None, self._loc(meta))
+
+    def task_mix(self, meta, children):
+        expr, *rest = children
+        languages = next((c for c in rest if isinstance(c, ast.LanguageSelection)), None)
+        arguments = tuple(c for c in rest if isinstance(c, ast.Argument))
+        return ast.TaskMix(expr, languages, arguments, self._loc(meta))
+
+    def task_item(self, meta, children):
+        name, *rest = children
+        return ast.TaskItem(self._name(name), rest[0] if rest else None)
 
     def language_one(self, meta, children):
         return ast.LanguageSelection((self._name(children[0]),), False, self._loc(meta))
@@ -184,6 +219,13 @@ class _ToAst(Transformer):
     def number(self, meta, children):
         return ast.Number(_number(children[0]), self._loc(meta))
 
+    def range(self, meta, children):
+        start, end = (ast.Number(_number(t), _token_location(self.filename, t)) for t in children)
+        return ast.Range(start, end, self._loc(meta))
+
+    def variable(self, meta, children):
+        return ast.Variable(str(children[0])[1:], self._loc(meta))
+
     def true(self, meta, children):
         return ast.Boolean(True, self._loc(meta))
 
@@ -204,10 +246,15 @@ _TERMINAL_WORDS = {
     "NAME": "a name",
     "NUMBER": "a number",
     "STRING": 'a string in double quotes ("...")',
+    "VARIABLE": "a $name",
+    "SETOP": "'|', '+' or '-'",
     "$END": "the end of the file",
 }
 _VALUE_START = {"NUMBER", "STRING", "LSQB"}
-_VALUE_HINT = 'a value is a number (3, 5e-4), a string in double quotes, true or false, a name, or a list like [a, b]'
+_VALUE_HINT = (
+    "a value is a number (3, 5e-4), a string in double quotes, true or false, a name, "
+    "a list like [a, b], a range like 1..3, or a $name defined by let"
+)
 
 
 def _syntax_error(exc: UnexpectedInput, text: str, filename: str) -> ProgramError:
@@ -231,13 +278,16 @@ def _unexpected_character(exc: UnexpectedCharacters, text: str, filename: str) -
             hint='end it with " on the same line; a string cannot span lines',
             location=Location(filename, exc.line, exc.column, exc.column + max(width, 1)),
         )
-    where = Location(filename, exc.line, exc.column, exc.column + 1)
+    return _stray(char, Location(filename, exc.line, exc.column, exc.column + 1), exc.allowed or set())
+
+
+def _stray(char: str, where: Location, allowed: set[str]) -> ProgramError:
+    """A character that cannot start any token here, worded for what people usually meant."""
     if char in "-/":
         hint = 'a name with "-" or "/" in it, like a hub id, is written as a string: hf("xlm-roberta-large")'
     elif char in "'`":
         hint = 'strings are written in double quotes: "..."'
     else:
-        allowed = exc.allowed or set()
         hint = f"expected {_describe(allowed)} here" if allowed else "names are letters, digits and '_'; text goes in double quotes"
     shown = repr(char) if char.isprintable() and char != " " else f"U+{ord(char):04X}"
     return ProgramError(f"unexpected character {shown}", hint=hint, location=where)
@@ -249,7 +299,9 @@ def _unexpected_token(exc: UnexpectedToken, text: str, filename: str) -> Program
     if token.type == "$END":
         return _unexpected_end(expected, text, filename)
     previous = _previous_token(text, token.start_pos)
-    if _keyword_terminals() <= expected:
+    if token.type == "SETOP" and "SETOP" not in expected:  # `hf(xlm-roberta)`: not set algebra
+        return _stray(str(token), _token_location(filename, token), expected)
+    if _keyword_terminals() <= expected and token.type == "NAME":
         return _not_a_statement(token, previous, filename)
     wanted = "a value" if _VALUE_START <= expected else _describe(expected)
     if previous is not None and _first_on_line(text, token) and str(token) in statement_keywords():

@@ -51,13 +51,23 @@ class TaskRef:
 
 
 @dataclass(frozen=True)
+class MixRef:
+    """``mix(toy.{nli, qa} @ en, sampling: temperature)``: one intermediate unit trained on
+    several tasks at once, drawing examples by ``sampling``."""
+
+    tasks: tuple[TaskRef, ...]
+    sampling: str = "proportional"  # "proportional" | "uniform" | "temperature"
+    temperature: float = 2.0
+
+
+@dataclass(frozen=True)
 class TaskSet:
     """A named set of tasks. A set written with ``train @ .. eval @ ..`` is a target set;
-    any other set is a set of intermediate tasks, each task trained on alone."""
+    any other set is a set of intermediate units: a task trained on alone, or a mixture."""
 
     name: str
     role: str  # "intermediate" | "target"
-    tasks: tuple[TaskRef, ...]
+    tasks: tuple[TaskRef | MixRef, ...]  # MixRef only in intermediate sets
     location: Location | None = None
 
 
@@ -108,12 +118,13 @@ class Program:
     world: WorldSpec
     model: ModelSpec
     task_sets: tuple[TaskSet, ...]
-    train: Mapping[str, Params]  # "intermediate" / "target" -> {"lr": .., "epochs": .., "batch": ..}
+    train: Mapping[str, Params]  # "intermediate" / "target" -> {"lr": .., "epochs": .., "batch": ..}; a sweep's first value
     seeds: tuple[int, ...]
     similarities: tuple[SimilaritySpec, ...]
     correlations: tuple[CorrelateSpec, ...]
     comparisons: tuple[CompareSpec, ...] = ()
     report: ReportSpec | None = None
+    sweeps: Mapping[str, Mapping[str, tuple]] = field(default_factory=dict)  # phase -> param -> values, in written order
 
     def sets(self, role: str) -> tuple[TaskSet, ...]:
         return tuple(s for s in self.task_sets if s.role == role)

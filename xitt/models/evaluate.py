@@ -1,4 +1,9 @@
-"""Score a trained task model on examples: accuracy, and span F1 for metric "f1" (NER)."""
+"""Score a trained task model on examples of its task, in any trained format.
+
+Classification and multiple choice: accuracy. Tagging: per-word accuracy (POS), and
+seqeval span precision/recall/F1 (NER, metric "f1"). QA: SQuAD EM and F1 with the
+language's MLQA normalisation (metric "em_f1" scores F1, as XTREME reports it).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,10 @@ from xitt.models.device import model_device, use_best_attention
 from xitt.models.encode import Encoded, encode_examples
 from xitt.models.heads import TaskModel
 from xitt.models.loop import autocast
+from xitt.models.choice import choice_scores, encode_choices
 from xitt.models.metrics import accuracy, span_scores
+from xitt.models.qa import decode, encode_qa
+from xitt.models.squad import qa_scores
 from xitt.tasks.formats import Format
 
 EVAL_BATCH = 128
@@ -25,11 +33,16 @@ def by_length(lengths: np.ndarray, batch: int) -> Iterator[np.ndarray]:
         yield order[i : i + batch]
 
 
-def predict(model: TaskModel, data: Encoded) -> np.ndarray:
-    """Argmax labels: (n,) for sequence tasks, (n, width) for tagging."""
+def _eval_mode(model: TaskModel) -> torch.device:
     device = model_device(model)
     use_best_attention(model.encoder, device)
     model.eval()
+    return device
+
+
+def predict(model: TaskModel, data: Encoded) -> np.ndarray:
+    """Argmax labels: (n,) for sequence tasks, (n, width) for tagging."""
+    device = _eval_mode(model)
     shape = data.ids.shape if model.task.format is Format.TAGGING else (len(data),)
     predicted = np.zeros(shape, dtype=np.int64)
     with torch.inference_mode(), autocast(device):
@@ -56,10 +69,45 @@ def word_predictions(data: Encoded, predicted: np.ndarray, words: list[int], fil
     return out
 
 
-def evaluate(model: TaskModel, tokenizer: PreTrainedTokenizerFast, examples: list[dict]) -> dict[str, float]:
-    """``score`` is the task's metric; ``accuracy`` always (per word for tagging); span
-    ``precision``/``recall``/``f1`` when the metric is "f1"."""
+def qa_answers(model: TaskModel, tokenizer: PreTrainedTokenizerFast, examples: list[dict]) -> list[str]:
+    """The decoded answer of each QA example (best span over its windows, or "")."""
+    reading = model.reading
+    features = encode_qa(tokenizer, examples, reading.max_length, reading.doc_stride)
+    device = _eval_mode(model)
+    logits: list[np.ndarray] = [np.zeros(0)] * len(features)
+    with torch.inference_mode(), autocast(device):
+        for rows in by_length(features.lengths, EVAL_BATCH):
+            batch = features.encoded.batch(rows, device)
+            out = model(batch.ids, batch.mask).float().cpu().numpy()
+            for k, row in enumerate(rows.tolist()):
+                logits[row] = out[k, : features.lengths[row]]
+    return decode(features, logits, [e["context"] for e in examples], reading.max_answer_length, reading.allow_empty)
+
+
+def choices_predicted(model: TaskModel, tokenizer: PreTrainedTokenizerFast, examples: list[dict]) -> np.ndarray:
+    """The index of the best-scoring choice of each example."""
+    data = encode_choices(tokenizer, examples, model.max_length)
+    device = _eval_mode(model)
+    predicted = np.zeros(len(data), dtype=np.int64)
+    with torch.inference_mode(), autocast(device):
+        for rows in by_length(data.lengths, max(1, EVAL_BATCH // data.rows.shape[1])):
+            predicted[rows] = choice_scores(model, data, rows, device).argmax(-1).cpu().numpy()
+    return predicted
+
+
+METRIC_KEYS = {"em_f1": "f1"}  # a task metric naming several scores: the one that is ``score``
+
+
+def evaluate(model: TaskModel, tokenizer: PreTrainedTokenizerFast, examples: list[dict], language: str = "en") -> dict[str, float]:
+    """``score`` is the task's metric; ``accuracy`` for classification, choice and tagging
+    (per word); span ``precision``/``recall``/``f1`` when a tagging metric is "f1"; QA's
+    ``exact_match`` and ``f1``, normalised for ``language``."""
     task = model.task
+    if task.format is Format.QA:
+        result = qa_scores([e["answers"]["text"] for e in examples], qa_answers(model, tokenizer, examples), language)
+        return _with_score(task, result)
+    if task.format is Format.MULTIPLE_CHOICE:
+        return _with_score(task, {"accuracy": accuracy([e["label"] for e in examples], choices_predicted(model, tokenizer, examples).tolist())})
     data = encode_examples(tokenizer, task, examples, model.max_length)
     predicted = predict(model, data)
     if task.format is not Format.TAGGING:
@@ -72,6 +120,11 @@ def evaluate(model: TaskModel, tokenizer: PreTrainedTokenizerFast, examples: lis
         if task.metric == "f1":
             names = task.labels
             result |= span_scores([[names[t] for t in e["tags"]] for e in examples], [[names[t] for t in s] for s in words])
-    if task.metric not in result:
+    return _with_score(task, result)
+
+
+def _with_score(task, result: dict[str, float]) -> dict[str, float]:
+    key = METRIC_KEYS.get(task.metric, task.metric)
+    if key not in result:
         raise ValueError(f"task {task.name!r} asks for metric {task.metric!r}, which {task.format.value} evaluation does not compute")
-    return {"score": result[task.metric], **result}
+    return {"score": result[key], **result}

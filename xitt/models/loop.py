@@ -1,17 +1,20 @@
 """One lean training loop for pretraining and fine-tuning alike.
 
-AdamW (fused) with linear warmup then linear decay to zero, gradient clipping at 1.0, and
-bf16 autocast on CUDA; the same code on the CPU. The data order is fixed in advance
-(a list of row-index arrays from a seeded generator); a ``loss_of(rows)`` closure owns
-everything about the data, so the loop knows nothing of tasks or masking.
+AdamW (fused) with linear warmup then linear decay to zero, gradient accumulation,
+clipping at 1.0, and bf16 autocast plus TF32 matmuls on CUDA; the same code on the CPU.
+The data order is fixed in advance (a list of batches from a seeded generator); a
+``loss_of(batch)`` closure owns everything about the data, so the loop knows nothing of
+tasks or masking. Optionally a ``select`` callback scores the model (on dev data) a few
+times during the run, and the best-scoring weights are the ones the run ends with.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Sized
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import torch
@@ -27,7 +30,16 @@ POOL = 32  # batches per length-sorted pool
 @dataclass(frozen=True)
 class LoopSettings:
     lr: float
-    warmup: float  # share of all steps spent warming up
+    warmup: float  # share of all optimiser steps spent warming up
+    accumulate: int = 1  # batches whose gradients add up to one optimiser step
+    evaluations: int = 0  # times ``select`` scores the model, evenly spaced, the last at the end
+
+
+@dataclass(frozen=True)
+class LoopResult:
+    loss: float  # mean loss over the last reporting window
+    best_score: float | None = None  # the best ``select`` score, whose weights the model now has
+    best_step: int | None = None
 
 
 def grouped(order: np.ndarray, lengths: np.ndarray, batch: int, rng: np.random.Generator) -> list[np.ndarray]:
@@ -92,40 +104,75 @@ def autocast(device: torch.device):
     return torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=device.type == "cuda")
 
 
+def allow_tf32(device: torch.device) -> None:
+    """TF32 for the float32 matmuls autocast leaves (optimiser, losses) on CUDA."""
+    if device.type == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = True
+        torch.backends.cudnn.allow_tf32 = True
+
+
+def evaluation_steps(total: int, evaluations: int) -> set[int]:
+    """``evaluations`` optimiser steps, evenly spaced, the last one always among them."""
+    if evaluations <= 0 or total <= 0:
+        return set()
+    return {max(1, round(total * (i + 1) / evaluations)) for i in range(min(evaluations, total))}
+
+
+def _snapshot(model: torch.nn.Module) -> dict[str, torch.Tensor]:
+    return {k: v.detach().to("cpu", copy=True) for k, v in model.state_dict().items()}
+
+
 def train(
     model: torch.nn.Module,
-    batches: Sequence[np.ndarray],
-    loss_of: Callable[[np.ndarray], torch.Tensor],
+    batches: Sequence[Sized],
+    loss_of: Callable[[Any], torch.Tensor],
     settings: LoopSettings,
     device: torch.device,
     progress: Progress | None = None,
-) -> float:
-    """Run one optimiser step per batch; the mean loss over the last reporting window."""
-    total = len(batches)
+    select: Callable[[], float] | None = None,
+) -> LoopResult:
+    """One optimiser step per ``settings.accumulate`` batches; ``len(batch)`` counts examples.
+
+    Progress reports carry the mean loss of the window, examples/s and the ETA in seconds.
+    """
+    total = math.ceil(len(batches) / settings.accumulate)
     if total == 0:
-        return float("nan")
+        return LoopResult(float("nan"))
+    allow_tf32(device)
     model.train()
     optimizer = optimizer_for(model, settings.lr, device)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, schedule(total, round(settings.warmup * total)))
     parameters = [p for p in model.parameters() if p.requires_grad]
     every = max(1, total // REPORTS)
+    evaluate_at = evaluation_steps(total, settings.evaluations) if select is not None else set()
+    best: tuple[float, int, dict] | None = None
     window, window_steps, seen, start, last = torch.zeros((), device=device), 0, 0, time.perf_counter(), float("nan")
-    for step, rows in enumerate(batches, start=1):
-        with autocast(device):
-            loss = loss_of(rows)
-        loss.backward()
+    for step in range(1, total + 1):
+        group = batches[(step - 1) * settings.accumulate : step * settings.accumulate]
+        for batch in group:
+            with autocast(device):
+                loss = loss_of(batch)
+            (loss / len(group)).backward()
+            window += loss.detach().float() / len(group)
+            seen += len(batch)
         torch.nn.utils.clip_grad_norm_(parameters, CLIP_NORM)
         optimizer.step()
         scheduler.step()
         optimizer.zero_grad(set_to_none=True)
-        window += loss.detach().float()
         window_steps += 1
-        seen += len(rows)
         if step % every == 0 or step == total:
             last = window.item() / window_steps
             window.zero_()
             window_steps = 0
             if progress is not None:
-                progress(step, total, {"loss": last, "examples_per_s": seen / max(time.perf_counter() - start, 1e-9)})
+                elapsed = max(time.perf_counter() - start, 1e-9)
+                progress(step, total, {"loss": last, "examples_per_s": seen / elapsed, "eta_s": elapsed / step * (total - step)})
+        if step in evaluate_at:
+            score = select()
+            model.train()
+            if best is None or score > best[0]:
+                best = (score, step, _snapshot(model))
+    if best is not None:
+        model.load_state_dict(best[2])
     model.eval()
-    return last
+    return LoopResult(last, best[0] if best else None, best[1] if best else None)

@@ -15,6 +15,10 @@ SYLLABLES = ("ka", "lo", "mi", "ta", "re", "su", "no", "pe", "zu", "ga", "shi", 
 CLASSIFICATION = TaskInfo("toy_sentiment", Format.CLASSIFICATION, ("negative", "positive"), "accuracy")
 PAIR = TaskInfo("toy_marker", Format.PAIR_CLASSIFICATION, ("negative", "positive"), "accuracy")
 TAGGING = TaskInfo("toy_ner", Format.TAGGING, ("O", "B-PER", "I-PER", "B-LOC", "I-LOC"), "f1")
+QA = TaskInfo("toy_qa", Format.QA, (), "em_f1")
+CHOICE = TaskInfo("toy_choice", Format.MULTIPLE_CHOICE, (), "accuracy")
+RETRIEVAL = TaskInfo("toy_retrieval", Format.RETRIEVAL, (), "retrieval_accuracy")
+QUESTIONS = {"PER": "who is named here", "LOC": "which place is named here"}
 FOLLOW = 0.7  # chance that a word is followed by its fixed successor
 
 
@@ -110,3 +114,50 @@ class ToyWorld:
                 tags[at:at] = labels
             out.append({"tokens": tokens, "tags": tags})
         return out
+
+    def qa(self, n: int, seed: int, unanswerable: float = 0.0, length: tuple[int, int] = (3, 15)) -> list[dict]:
+        """SQuAD-style: the context holds a name and a place; the question asks for one.
+        With ``unanswerable`` > 0, that share of contexts lacks what is asked (SQuAD 2.0)."""
+        rng = np.random.default_rng(seed)
+        out = []
+        for i in range(n):
+            words = self.sentence(rng, length)
+            name = " ".join([self._pick(self.first_names, rng)] + ([self._pick(self.last_names, rng)] if rng.random() < 0.5 else []))
+            place = self._pick(self.places, rng)
+            kind = "PER" if rng.random() < 0.5 else "LOC"
+            answer = name if kind == "PER" else place
+            missing = rng.random() < unanswerable
+            for entity in (name, place):
+                if not (missing and entity == answer):
+                    self._insert(words, entity, rng)
+            context = " ".join(words)
+            at = words.index(answer) if not missing else 0
+            found = [] if missing else [len(" ".join(words[:at])) + (at > 0)]
+            out.append({"id": f"q{seed}-{i}", "question": QUESTIONS[kind], "context": context, "answers": {"text": [answer] * len(found), "answer_start": found}})
+        return out
+
+    def choice(self, n: int, seed: int, choices: int = 3) -> list[dict]:
+        """The right choice carries a marker of the second class, the others of the first."""
+        rng = np.random.default_rng(seed)
+        out = []
+        for _ in range(n):
+            label = int(rng.integers(choices))
+            premise = " ".join(self.sentence(rng, (3, 8)))
+            options = [" ".join(self._insert(self.sentence(rng, (2, 6)), self._pick(self.markers[int(c == label)], rng), rng)) for c in range(choices)]
+            out.append({"premise": premise, "question": "", "choices": options, "label": label})
+        return out
+
+    def retrieval(self, n: int, seed: int, unmatched: int = 0) -> tuple[list[dict], list[dict]]:
+        """Two "languages": the second writes each sentence in reverse word order (a
+        bag-of-words translation); ``unmatched`` sentences on each side have no partner."""
+        rng = np.random.default_rng(seed)
+        first, second = [], []
+        for i in range(n):
+            words = self.sentence(rng)
+            first.append({"id": f"s{i}", "text": " ".join(words)})
+            second.append({"id": f"s{i}", "text": " ".join(reversed(words))})
+        for i in range(unmatched):
+            first.append({"id": f"a{i}", "text": " ".join(self.sentence(rng))})
+            second.append({"id": f"b{i}", "text": " ".join(self.sentence(rng))})
+        order = rng.permutation(len(second))
+        return first, [second[j] for j in order]

@@ -1,31 +1,97 @@
-"""Similarity steps: one step per measure computes the whole intermediate x target matrix."""
+"""Similarity steps: one step per measure computes the whole intermediate x target matrix.
+
+Every result is ``{"intermediates", "targets", "values": {inter: {target: v}}, "kind":
+"similarity", "measure", "direction": "similarity" | "distance", "range": [low, high]}``
+(None for an unbounded side), so the correlation step can give every measure one sign.
+Model-level measures that read intermediate-trained encoders average over seeds.
+"""
 
 from __future__ import annotations
 
 from xitt.engine.registry import StepContext, op
+from xitt.errors import UserError
 
 
-def _texts(world_dir, task: str, languages, samples: int) -> list[str]:
-    """The first ``samples`` training inputs of a task in each of its languages."""
+def _parts(spec: dict) -> list[tuple[str, list[str]]]:
+    """(task, languages) of a task, or of each member of an intermediate mixture."""
+    if "tasks" in spec:
+        return [(part["task"], part["languages"]) for part in spec["tasks"]]
+    return [(spec["task"], spec["languages"])]
+
+
+def _examples(world_dir, spec: dict, samples: int) -> list[dict]:
+    """The first ``samples`` training examples of a task (or mixture) in each of its languages."""
     from xitt import world
+
+    examples = []
+    for task, languages in _parts(spec):
+        for language in languages:
+            examples.extend(world.load_examples(world_dir, task, language, "train")[:samples])
+    return examples
+
+
+def _texts(world_dir, spec: dict, samples: int) -> list[str]:
+    """The input texts of ``_examples``."""
     from xitt.tasks.formats import example_text
 
-    texts = []
-    for language in languages:
-        texts.extend(example_text(e) for e in world.load_examples(world_dir, task, language, "train")[:samples])
-    return texts
+    return [example_text(e) for e in _examples(world_dir, spec, samples)]
 
 
-def _matrix(rows, columns, values) -> dict:
+def _matrix(measure: str, params, values) -> dict:
+    """The result every similarity step returns (see the module docstring)."""
+    import numpy as np
+
+    from xitt.measures import kind_of
+
+    values = np.asarray(values, dtype=float)
+    if not np.isfinite(values).all():
+        raise UserError(
+            f"similarity measure {measure} gave non-finite values (e.g. two tasks with no words in common)",
+            hint="for vocabulary divergences set `smoothing: 1e-6`; otherwise pick another measure",
+        )
+    rows, columns = params["intermediates"], params["targets"]
     return {
         "intermediates": [r["label"] for r in rows],
         "targets": [c["label"] for c in columns],
         "values": {r["label"]: {c["label"]: float(values[i][j]) for j, c in enumerate(columns)} for i, r in enumerate(rows)},
         "kind": "similarity",
+        "measure": measure,
+        **kind_of(measure, dict(params)).to_json(),
     }
 
 
-@op("similarity.text_embedding", helpers=[_texts, _matrix])
+def _task(spec: dict, who: str):
+    """The task's info; a clear error for mixtures and formats a model-level measure cannot read."""
+    from xitt.world.catalog import TASKS
+
+    if "tasks" in spec:
+        raise UserError(f"{who} needs one task with one label set, and {spec['label']} is a mixture", hint="use logme, h_score or cka for mixtures")
+    name = spec["task"]
+    task = TASKS[name]
+    if task.format.value not in ("classification", "pair_classification", "tagging"):
+        raise UserError(f"{who} needs labelled classification or tagging data, and task {name} is {task.format.value}")
+    return task
+
+
+def _intermediate_models(ctx: StepContext) -> dict[str, list]:
+    """Intermediate label -> its trained encoder artifacts, one per seed (compiler order)."""
+    artifacts = list(ctx.inputs["intermediate_models"])
+    seeds = len(ctx.params["seeds"])
+    return {spec["label"]: artifacts[i * seeds : (i + 1) * seeds] for i, spec in enumerate(ctx.params["intermediates"])}
+
+
+def _finetuned(ctx: StepContext, device, spec: dict, examples: list[dict]):
+    """The pretrained encoder fine-tuned (with a fresh head) on ``examples`` of one task."""
+    from xitt.models.finetune import TrainSettings, train_task
+    from xitt.ops.runtime import load_encoder_artifact
+
+    p = ctx.params
+    encoder, tokenizer = load_encoder_artifact(ctx.inputs["encoder"], device)
+    settings = TrainSettings(lr=p["lr"], epochs=p["epochs"], batch=p["batch"], seed=0)
+    return train_task(encoder, tokenizer, _task(spec, ctx.step_id), examples, settings), tokenizer
+
+
+@op("similarity.text_embedding", helpers=[_parts, _texts, _examples, _matrix])
 def text_embedding(ctx: StepContext) -> dict:
     import numpy as np
 
@@ -40,21 +106,229 @@ def text_embedding(ctx: StepContext) -> dict:
     everything = [*p["intermediates"], *p["targets"]]
     vectors = []
     for done, spec in enumerate(everything):
-        texts = _texts(world_dir, spec["task"], spec["languages"], p["samples"])
+        texts = _texts(world_dir, spec, p["samples"])
         vectors.append(task_vector(embed_texts(encoder, tokenizer, texts, pool=p["pool"], layer=p["layer"])))
         ctx.progress(done + 1, len(everything), {})
     vectors = np.stack(vectors)
     split = len(p["intermediates"])
-    return _matrix(p["intermediates"], p["targets"], cosine_matrix(vectors[:split], vectors[split:]))
+    return _matrix("text_embedding", p, cosine_matrix(vectors[:split], vectors[split:]))
 
 
-@op("similarity.vocabulary", helpers=[_texts, _matrix])
+@op("similarity.vocabulary", helpers=[_parts, _texts, _examples, _matrix])
 def vocabulary(ctx: StepContext) -> dict:
-    from xitt.measures.vocabulary import similarity, word_counts
+    """Word or subword distributions of the whole training split of each task."""
+    from collections import Counter
+
+    from xitt.measures.vocabulary import compare, count_matrices, word_counts
 
     p = ctx.params
     world_dir = ctx.inputs["world"].path
-    samples = 1_000_000_000  # the whole training split: counting words is cheap
-    counts = {s["label"]: word_counts(_texts(world_dir, s["task"], s["languages"], samples)) for s in [*p["intermediates"], *p["targets"]]}
-    values = [[similarity(p["measure"], counts[r["label"]], counts[c["label"]], p["top_k"]) for c in p["targets"]] for r in p["intermediates"]]
-    return _matrix(p["intermediates"], p["targets"], values)
+    samples = 1_000_000_000  # the whole training split: counting is cheap
+    if p["unit"] == "subwords":
+        from xitt.models.tokenizer import load_tokenizer
+        from xitt.ops.runtime import TOKENIZER_FILE
+
+        tokenizer = load_tokenizer(ctx.inputs["encoder"].file(TOKENIZER_FILE))
+
+        def count(texts: list[str]) -> Counter:
+            ids = tokenizer(texts, add_special_tokens=False)["input_ids"]
+            return Counter(str(i) for row in ids for i in row)
+    else:
+        count = word_counts
+    counts = {s["label"]: count(_texts(world_dir, s, samples)) for s in [*p["intermediates"], *p["targets"]]}
+    rows, columns = count_matrices([counts[s["label"]] for s in p["intermediates"]], [counts[s["label"]] for s in p["targets"]])
+    values = compare(p["measure"], rows, columns, top_k=p["top_k"], alpha=p["alpha"], smoothing=p["smoothing"])
+    return _matrix("vocabulary", p, values)
+
+
+@op("similarity.size", helpers=[_parts, _texts, _examples, _matrix])
+def size(ctx: StepContext) -> dict:
+    """Training-set sizes (all of a task's languages) and type-token ratios."""
+    import numpy as np
+
+    from xitt.measures.size import ratio_matrix, size_matrix, ttr_distance, type_token_ratio
+    from xitt.measures.vocabulary import word_counts
+
+    p = ctx.params
+    world_dir = ctx.inputs["world"].path
+    everything = [*p["intermediates"], *p["targets"]]
+    texts = [_texts(world_dir, s, 1_000_000_000) for s in everything]
+    split = len(p["intermediates"])
+    if p["measure"] == "ttr":
+        ratios = np.array([type_token_ratio(word_counts(t)) for t in texts])
+        values = ttr_distance(ratios[:split], ratios[split:])
+    else:
+        sizes = np.array([len(t) for t in texts])
+        values = (size_matrix if p["measure"] == "size" else ratio_matrix)(sizes[:split], sizes[split:])
+    return _matrix("size", p, values)
+
+
+def _language_shares(world_dir, spec: dict, split: str, languages_key: str = "languages") -> dict[str, float]:
+    """Language -> number of examples in it over a task's (or mixture's) parts: the mix's weights."""
+    from xitt import world
+
+    parts = [(part["task"], part[languages_key]) for part in spec["tasks"]] if "tasks" in spec else [(spec["task"], spec[languages_key])]
+    shares: dict[str, float] = {}
+    for task, languages in parts:
+        for language in languages:
+            shares[language] = shares.get(language, 0.0) + len(world.load_examples(world_dir, task, language, split))
+    return shares
+
+
+@op("similarity.typology", helpers=[_language_shares, _matrix])
+def typology(ctx: StepContext) -> dict:
+    """Language distance of each intermediate's language mix to each target's, by data share."""
+    from xitt import world
+    from xitt.measures.typology import mixture_distances, uriel_distances, world_distances
+
+    p = ctx.params
+    world_dir = ctx.inputs["world"].path
+    rows = [_language_shares(world_dir, s, "train") for s in p["intermediates"]]
+    if p["target_languages"] == "eval":
+        columns = [_language_shares(world_dir, s, "test", "eval_languages") for s in p["targets"]]
+    else:
+        columns = [_language_shares(world_dir, s, "train") for s in p["targets"]]
+    languages = sorted({code for mix in [*rows, *columns] for code in mix})
+    try:
+        if p["source"] == "uriel":
+            pairwise = uriel_distances(p["features"], languages)
+        else:
+            info = world.load_info(world_dir)
+            typology_vectors = {language["code"]: language["typology"] for language in info["languages"]}
+            pairwise = world_distances(typology_vectors, info["typology_features"], p["features"], languages)
+    except ValueError as error:
+        hint = "the built-in world's languages are synthetic: use `source: world`" if p["source"] == "uriel" else "use features: syntactic, morphological, script, phonological or featural"
+        raise UserError(f"similarity typology: {error}", hint=hint) from None
+    return _matrix("typology", p, mixture_distances(rows, columns, languages, pairwise))
+
+
+@op("similarity.task_embedding", helpers=[_parts, _examples, _matrix, _task, _finetuned])
+def task_embedding(ctx: StepContext) -> dict:
+    """Each task: fine-tune the pretrained encoder on ``samples`` examples per language,
+    then the Fisher diagonal on the same examples; cosine of the diagonals."""
+    import numpy as np
+
+    from xitt.measures.task_embedding import fisher_diagonal
+    from xitt.measures.text_embedding import cosine_matrix
+    from xitt.ops.runtime import setup_torch
+
+    p = ctx.params
+    device = setup_torch(ctx)
+    world_dir = ctx.inputs["world"].path
+    everything = [*p["intermediates"], *p["targets"]]
+    vectors = []
+    for done, spec in enumerate(everything):
+        examples = _examples(world_dir, spec, p["samples"])
+        model, tokenizer = _finetuned(ctx, device, spec, examples)
+        vectors.append(fisher_diagonal(model, tokenizer, examples, p["parameters"]))
+        ctx.progress(done + 1, len(everything), {})
+    vectors = np.stack(vectors)
+    split = len(p["intermediates"])
+    return _matrix("task_embedding", p, cosine_matrix(vectors[:split], vectors[split:]))
+
+
+def _seed_averaged(ctx: StepContext, score) -> list[list[float]]:
+    """Mean over seeds of ``score(encoder, tokenizer, intermediate, target_index)`` for every pair,
+    loading each intermediate-trained encoder once."""
+    import numpy as np
+
+    from xitt.ops.runtime import load_encoder_artifact, setup_torch
+
+    p = ctx.params
+    device = setup_torch(ctx)
+    models = _intermediate_models(ctx)
+    values = np.zeros((len(p["intermediates"]), len(p["targets"])))
+    total, done = sum(len(v) for v in models.values()), 0
+    for i, spec in enumerate(p["intermediates"]):
+        for artifact in models[spec["label"]]:
+            encoder, tokenizer = load_encoder_artifact(artifact, device)
+            values[i] += [score(encoder, tokenizer, spec, j) for j in range(len(p["targets"]))]
+            done += 1
+            ctx.progress(done, total, {})
+        values[i] /= len(models[spec["label"]])
+    return values
+
+
+def _target_data(ctx: StepContext) -> list[tuple]:
+    """(task info, examples) of every target: ``samples`` training examples per language."""
+    p = ctx.params
+    world_dir = ctx.inputs["world"].path
+    return [(_task(s, ctx.step_id), _examples(world_dir, s, p["samples"])) for s in p["targets"]]
+
+
+_MODEL_HELPERS = [_parts, _examples, _matrix, _task, _intermediate_models, _seed_averaged, _target_data]
+
+
+@op("similarity.logme", helpers=_MODEL_HELPERS)
+def logme(ctx: StepContext) -> dict:
+    """LogME of each intermediate-trained encoder's features on each target's labels."""
+    from xitt.measures.features import labelled_features
+    from xitt.measures.logme import logme as score
+
+    targets = _target_data(ctx)
+    pool = ctx.params["pool"]
+    values = _seed_averaged(ctx, lambda enc, tok, spec, j: score(*labelled_features(enc, tok, targets[j][0], targets[j][1], pool)))
+    return _matrix("logme", ctx.params, values)
+
+
+@op("similarity.h_score", helpers=_MODEL_HELPERS)
+def h_score(ctx: StepContext) -> dict:
+    """H-score of each intermediate-trained encoder's features on each target's labels."""
+    from xitt.measures.features import labelled_features
+    from xitt.measures.transferability import h_score as score
+
+    targets = _target_data(ctx)
+    pool = ctx.params["pool"]
+    values = _seed_averaged(ctx, lambda enc, tok, spec, j: score(*labelled_features(enc, tok, targets[j][0], targets[j][1], pool)))
+    return _matrix("h_score", ctx.params, values)
+
+
+@op("similarity.leep", helpers=_MODEL_HELPERS)
+def leep(ctx: StepContext) -> dict:
+    """LEEP of a source head refitted on the intermediate task (a linear probe on the
+    intermediate-trained encoder's standardised features), on each target's labels."""
+    from xitt.measures.features import labelled_features
+    from xitt.measures.transferability import fit_probe, leep as score, probe_probabilities
+
+    p = ctx.params
+    world_dir = ctx.inputs["world"].path
+    targets = _target_data(ctx)
+
+    def per_source(enc, tok, spec, j):
+        # the probe depends only on (encoder, intermediate): fit it once per encoder
+        key = (spec["label"], id(enc))
+        if key not in cache:  # the cache holds ``enc``, so its id cannot be reused meanwhile
+            cache.clear()
+            source = _task(spec, ctx.step_id)
+            f, y = labelled_features(enc, tok, source, _examples(world_dir, spec, p["samples"]), p["pool"])
+            mean, scale = f.mean(0), f.std(0) + 1e-8
+            cache[key] = (fit_probe((f - mean) / scale, y, source.num_labels, p["l2"]), mean, scale, enc)
+        weights, mean, scale, _ = cache[key]
+        f, y = labelled_features(enc, tok, targets[j][0], targets[j][1], p["pool"])
+        return score(probe_probabilities(weights, (f - mean) / scale), y)
+
+    cache: dict = {}
+    return _matrix("leep", p, _seed_averaged(ctx, per_source))
+
+
+@op("similarity.cka", helpers=[*_MODEL_HELPERS, _finetuned])
+def cka(ctx: StepContext) -> dict:
+    """Linear CKA between what an intermediate-trained encoder and an encoder fine-tuned on
+    the target (here, ``samples`` examples for ``epochs``) make of the target's inputs."""
+    import numpy as np
+
+    from xitt.measures.cka import linear_cka
+    from xitt.measures.features import labelled_features
+    from xitt.ops.runtime import setup_torch
+
+    p = ctx.params
+    device = setup_torch(ctx)
+    targets = _target_data(ctx)
+    reference = []
+    for spec, (task, examples) in zip(p["targets"], targets):
+        model, tokenizer = _finetuned(ctx, device, spec, examples)
+        reference.append(labelled_features(model.encoder, tokenizer, task, examples, p["pool"])[0])
+    values = _seed_averaged(
+        ctx, lambda enc, tok, spec, j: linear_cka(labelled_features(enc, tok, targets[j][0], targets[j][1], p["pool"])[0], reference[j])
+    )
+    return _matrix("cka", p, np.asarray(values))

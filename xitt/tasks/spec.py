@@ -145,6 +145,11 @@ class RealTask:
     parts: tuple[str, ...] = ()  # a union of other tasks' training data (ANLI+)
     open_labels: bool = False  # labels come from the training data (CCG supertags)
     description: str = ""
+    other_protocols: tuple[tuple[str, Protocol], ...] = ()  # another benchmark's protocol, by benchmark name
+
+    def protocol_for(self, benchmark: str | None = None) -> Protocol | None:
+        """The protocol of `benchmark` ("XTREME", "XTREME-R"), else the task's own."""
+        return dict(self.other_protocols).get(benchmark or self.benchmark, self.protocol)
 
     @property
     def format(self) -> Format:

@@ -130,6 +130,9 @@ TARGETS: tuple[RealTask, ...] = (
                  note="XTREME-R scores the model after SQuAD v1.1 training; XTREME scored it with no "
                       "training at all (set no target training to reproduce XTREME)"),
         description="Sentence retrieval: find the English translation of each sentence among 1,000.",
+        other_protocols=(("XTREME", Protocol((), dev_split="", representation=MIDDLE_LAYER,
+                                             score="accuracy of the nearest English sentence, averaged over languages",
+                                             note="XTREME: no training, the pretrained encoder's states")),),
     ),
     RealTask(
         "bucc", TaskInfo("bucc", Format.RETRIEVAL, (), "retrieval_f1"), "target", "XTREME",
@@ -161,9 +164,9 @@ TARGETS: tuple[RealTask, ...] = (
         "mewsli_x", TaskInfo("mewsli_x", Format.RETRIEVAL, (), "map@20"), "target", "XTREME-R",
         L.MEWSLI_X,
         Source(None, reader="mewsli_x", splits=(("train", "train"), ("dev", "dev"), ("test", "test")),
-               local_example='local("data/mewsli-x/{split}")  (the directory made by XTREME-R\'s '
-                             'get_mewsli_x.sh: wikinews_mentions-{split}.jsonl and candidate_set_entities.jsonl; '
-                             'train is wikipedia_pairs-train.jsonl)'),
+               local_example='local("data/mewsli-x/dataset")  (the directory that get-mewsli-x.sh makes, '
+                             'holding wikinews_mentions-{dev,test}.jsonl, candidate_set_entities.jsonl and '
+                             'wikipedia_pairs-train.jsonl)'),
         RETRIEVAL_HYPER,
         Protocol(("mewsli_x",), representation="mean-pooled final layer of a dual encoder",
                  score="mean average precision at 20 of the gold entity among the candidate entities",

@@ -1,0 +1,149 @@
+"""The engine's own overhead, with ops that do nothing.
+
+1. Per-step overhead of executed and of cached no-op steps (N=1000 independent steps).
+2. A graph of the paper's size (9 intermediate x 10 targets x 40 languages x 3 seeds:
+   intermediate and target training, one evaluation step per language, gains,
+   similarities, correlations; about 16,000 steps): `plan` on a full store (goal < 1 s)
+   and a fully cached re-run (goal < 2 s).
+3. The same DAG as a generated Snakefile, timed with `snakemake -n` (snakemake is not a
+   dependency of xitt: point XITT_SNAKEMAKE at an executable, or have it on PATH; without
+   it the Snakemake figures are null).
+
+Prints one line per figure and writes benchmarks/results/engine_overhead.json.
+Usage: .venv/bin/python benchmarks/engine_overhead.py [--n 1000] [--languages 40]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from xitt.engine.graph import Graph, Step
+from xitt.engine.plan import plan
+from xitt.engine.registry import StepContext, op
+from xitt.engine.scheduler import run
+from xitt.engine.store import Store
+
+RESULTS = Path(__file__).resolve().parent / "results" / "engine_overhead.json"
+
+
+@op("bench.noop")
+def noop(ctx: StepContext) -> dict:
+    return {}
+
+
+def flat(n: int) -> Graph:
+    return Graph(tuple(Step(f"s{i}", "bench.noop", {"i": i}) for i in range(n)))
+
+
+def paper(intermediates: int = 9, targets: int = 10, languages: int = 40, seeds: int = 3) -> Graph:
+    """The shape of Phang et al.'s study, with every op a no-op."""
+    steps = [Step("world", "bench.noop", {}), Step("pretrain", "bench.noop", {"what": "pretrain"}, {"world": "world"})]
+    for i in range(intermediates):
+        for s in range(seeds):
+            steps.append(Step(f"inter/{i}/{s}", "bench.noop", {"i": i, "s": s}, {"encoder": "pretrain"}))
+    sources = ["base", *map(str, range(intermediates))]
+    for source in sources:
+        for t in range(targets):
+            for s in range(seeds):
+                encoder = "pretrain" if source == "base" else f"inter/{source}/{s}"
+                steps.append(Step(f"target/{source}/{t}/{s}", "bench.noop", {"t": t, "s": s, "source": source}, {"encoder": encoder}))
+                for lang in range(languages):
+                    steps.append(Step(f"eval/{source}/{t}/{s}/{lang}", "bench.noop", {"lang": lang}, {"model": f"target/{source}/{t}/{s}"}))
+    for i in range(intermediates):
+        for t in range(targets):
+            steps.append(Step(f"similarity/{i}/{t}", "bench.noop", {"i": i, "t": t}, {"encoder": "pretrain"}))
+            for lang in range(languages):
+                runs = tuple(f"eval/{src}/{t}/{s}/{lang}" for src in (str(i), "base") for s in range(seeds))
+                steps.append(Step(f"gain/{i}/{t}/{lang}", "bench.noop", {"lang": lang}, {"scores": runs}))
+    for t in range(targets):
+        gains = tuple(f"gain/{i}/{t}/{lang}" for i in range(intermediates) for lang in range(languages))
+        sims = tuple(f"similarity/{i}/{t}" for i in range(intermediates))
+        steps.append(Step(f"correlate/{t}", "bench.noop", {"t": t}, {"gains": gains, "similarities": sims}))
+    return Graph(tuple(steps))
+
+
+def timed(label: str, fn, results: dict, key: str):
+    start = time.perf_counter()
+    value = fn()
+    results[key] = round(time.perf_counter() - start, 3)
+    print(f"{label:<60} {results[key]:9.3f} s", flush=True)
+    return value
+
+
+def snakefile(graph: Graph, out: Path) -> Path:
+    """The same DAG as Snakemake rules: one rule per step, outputs as files under out/."""
+    lines = []
+    for step in graph:
+        name = step.id.replace("/", "_")
+        inputs = ", ".join(f'"{out}/{i.replace("/", "_")}.done"' for i in dict.fromkeys(step.input_ids()))
+        lines += [f"rule {name}:", f'    output: "{out}/{name}.done"']
+        if inputs:
+            lines.append(f"    input: {inputs}")
+        lines += ['    shell: "touch {output}"', ""]
+    final = ", ".join(f'"{out}/{s.id.replace("/", "_")}.done"' for s in graph if s.id.startswith("correlate/"))
+    path = out / "Snakefile"
+    path.write_text(f"rule all:\n    input: {final}\n\n" + "\n".join(lines))
+    return path
+
+
+def snakemake_dry_run(graph: Graph, directory: Path) -> float | None:
+    executable = os.environ.get("XITT_SNAKEMAKE") or shutil.which("snakemake")
+    if not executable:
+        print("snakemake not found: set XITT_SNAKEMAKE to compare", flush=True)
+        return None
+    path = snakefile(graph, directory)
+    command = [executable, "-n", "--quiet", "--cores", "1", "-s", str(path), "-d", str(directory)]
+    start = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True)
+    return round(time.perf_counter() - start, 3)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=1000)
+    parser.add_argument("--languages", type=int, default=40)
+    args = parser.parse_args()
+    results: dict = {"python": platform.python_version(), "cpus": os.cpu_count(), "n": args.n}
+    with tempfile.TemporaryDirectory() as tmp:
+        with Store(Path(tmp) / "flat") as store:
+            timed(f"execute {args.n} no-op steps", lambda: run(flat(args.n), store), results, "executed_total_s")
+            timed(f"re-run {args.n} cached no-op steps", lambda: run(flat(args.n), store), results, "cached_total_s")
+        results["executed_per_step_ms"] = round(1000 * results["executed_total_s"] / args.n, 3)
+        results["cached_per_step_ms"] = round(1000 * results["cached_total_s"] / args.n, 3)
+        print(f"per step: executed {results['executed_per_step_ms']} ms, cached {results['cached_per_step_ms']} ms", flush=True)
+
+        graph = paper(languages=args.languages)
+        results["steps"] = len(graph)
+        print(f"paper-sized graph: {len(graph)} steps", flush=True)
+        with Store(Path(tmp) / "paper") as store:
+            timed("plan on an empty store", lambda: plan(graph, store), results, "plan_empty_s")
+            timed("first run (every step executes)", lambda: run(graph, store), results, "first_run_s")
+            planned = timed("plan on a full store", lambda: plan(graph, store), results, "plan_s")
+            assert all(p.cached for p in planned)
+            summary = timed("fully cached re-run", lambda: run(graph, store), results, "cached_run_s")
+            assert not summary.executed
+        snake_dir = Path(tmp) / "snake"
+        snake_dir.mkdir()
+        results["snakemake_dry_run_s"] = snakemake_dry_run(graph, snake_dir)
+        if results["snakemake_dry_run_s"] is not None:
+            print(f"{'snakemake -n on the same DAG (nothing done yet)':<60} {results['snakemake_dry_run_s']:9.3f} s")
+    snake = results["snakemake_dry_run_s"]
+    results["ratio_vs_snakemake"] = round(snake / results["plan_s"], 1) if snake else None
+    if snake:
+        print(f"xitt plan is {results['ratio_vs_snakemake']}x faster than snakemake -n")
+    results["goals"] = {"plan_s": 1.0, "cached_run_s": 2.0}
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=1) + "\n")
+    print(f"wrote {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,243 @@
+"""Similarity measures on inputs with a known answer: published reference values, hand
+computations, and the invariants each measure promises. No mocks."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pytest
+from scipy.spatial.distance import jensenshannon
+
+from xitt.measures import MEASURES, inputs_of, kind_of
+from xitt.measures.cka import linear_cka, linear_cka_matrix
+from xitt.measures.logme import logme
+from xitt.measures.size import ratio_matrix, size_matrix, ttr_distance, type_token_ratio
+from xitt.measures.transferability import fit_probe, h_score, leep, probe_probabilities
+from xitt.measures.typology import mixture_distances, world_distances
+from xitt.measures.vocabulary import (
+    KINDS,
+    bhattacharyya,
+    compare,
+    count_matrices,
+    distributions,
+    jensen_shannon,
+    renyi,
+    word_counts,
+)
+
+
+@pytest.fixture(scope="module")
+def reference():
+    """The issue's constructed case, whose scores the reference implementations give."""
+    rng = np.random.default_rng(0)
+    n, d = 200, 16
+    y = rng.integers(0, 3, n)
+    means = rng.standard_normal((3, d))
+    f = means[y] + rng.standard_normal((n, d))
+    w = rng.standard_normal((d, 4))
+    logits = f @ w
+    p = np.exp(logits - logits.max(1, keepdims=True))
+    p /= p.sum(1, keepdims=True)
+    g = f @ rng.standard_normal((d, 8)) + 0.5 * rng.standard_normal((n, 8))
+    return f, y, p, g
+
+
+# --- model-level: reference values -----------------------------------------------------------
+
+
+def test_reference_values(reference):
+    f, y, p, g = reference
+    assert logme(f, y) == pytest.approx(-0.100203, abs=1e-5)
+    assert leep(p, y) == pytest.approx(-0.745975, abs=1e-5)
+    assert h_score(f, y) == pytest.approx(1.663685, abs=1e-5)
+    assert linear_cka(f, g) == pytest.approx(0.707364, abs=1e-5)
+
+
+def test_logme_prefers_features_that_predict_the_labels(reference):
+    f, y, _, _ = reference
+    rng = np.random.default_rng(1)
+    perfect = np.eye(3)[y] + 0.01 * rng.standard_normal((len(y), 3))
+    noise = rng.standard_normal(f.shape)
+    assert logme(perfect, y) > logme(f, y) > logme(noise, y)
+    assert logme(f, y) == logme(f.astype(np.float32), y) or abs(logme(f, y) - logme(f.astype(np.float32), y)) < 1e-5
+
+
+def test_logme_is_invariant_to_an_orthogonal_rotation_of_features(reference):
+    f, y, _, _ = reference
+    q, _ = np.linalg.qr(np.random.default_rng(2).standard_normal((16, 16)))
+    assert logme(f @ q, y) == pytest.approx(logme(f, y), abs=1e-8)
+
+
+def test_cka_is_one_for_identical_and_invariant_to_rotation_and_scaling(reference):
+    f, _, _, g = reference
+    q, _ = np.linalg.qr(np.random.default_rng(3).standard_normal((8, 8)))
+    assert linear_cka(f, f) == pytest.approx(1.0)
+    assert linear_cka(f, 3.7 * g @ q) == pytest.approx(linear_cka(f, g), abs=1e-10)
+    assert linear_cka(f, g + 5.0) == pytest.approx(linear_cka(f, g), abs=1e-10)  # centring
+    assert 0.0 <= linear_cka(f, np.random.default_rng(4).standard_normal((200, 8))) < 0.3
+
+
+def test_cka_matrix_equals_each_pair(reference):
+    f, _, _, g = reference
+    rng = np.random.default_rng(5)
+    rows, columns = [f, g, rng.standard_normal((200, 3))], [g, f[:, :5]]
+    expected = np.array([[linear_cka(a, b) for b in columns] for a in rows])
+    np.testing.assert_allclose(linear_cka_matrix(rows, columns), expected, atol=1e-12)
+
+
+def test_leep_is_zero_when_source_labels_determine_the_target(reference):
+    _, y, p, _ = reference
+    assert leep(np.eye(3)[y], y) == pytest.approx(0.0)
+    assert leep(p, y) < 0
+    uniform = np.full((len(y), 4), 0.25)  # an uninformative source: the label prior's log-likelihood
+    prior = np.bincount(y) / len(y)
+    assert leep(uniform, y) == pytest.approx(float(np.mean(np.log(prior[y]))))
+
+
+def test_h_score_is_classes_minus_one_for_one_hot_features(reference):
+    _, y, _, _ = reference
+    assert h_score(np.eye(3)[y], y) == pytest.approx(2.0)
+    assert 0 <= h_score(np.random.default_rng(6).standard_normal((200, 16)), y) < 0.5
+
+
+def test_probe_recovers_separable_labels(reference):
+    f, y, _, _ = reference
+    weights = fit_probe(np.eye(3)[y] * 5, y, 3, l2=1e-4)
+    assert (probe_probabilities(weights, np.eye(3)[y] * 5).argmax(1) == y).all()
+
+
+# --- data-level ------------------------------------------------------------------------------
+
+A = Counter({"the": 5, "cat": 2, "sat": 1})
+B = Counter({"a": 3, "dog": 1})
+
+
+def _pair(a: Counter, b: Counter, measure: str, **settings) -> float:
+    rows, columns = count_matrices([a], [b])
+    options = {"top_k": 1000, "alpha": 0.99, "smoothing": 0.0} | settings
+    return float(compare(measure, rows, columns, **options)[0, 0])
+
+
+@pytest.mark.parametrize(
+    "measure, identical, disjoint",
+    [
+        ("jaccard", 1.0, 0.0),
+        ("langrank", 0.5, 0.0),
+        ("jensen_shannon", 0.0, 1.0),
+        ("cosine", 1.0, 0.0),
+        ("l1", 0.0, 2.0),
+        ("bhattacharyya", 0.0, np.inf),
+        ("renyi", 0.0, np.inf),
+    ],
+)
+def test_identical_and_disjoint_vocabularies(measure, identical, disjoint):
+    assert _pair(A, A, measure) == pytest.approx(identical, abs=1e-12)
+    assert _pair(A, B, measure) == pytest.approx(disjoint)
+    kind = KINDS[measure]
+    best = kind.high if kind.direction == "similarity" else kind.low
+    assert identical == best  # identical tasks get the declared maximum similarity
+
+
+def test_jensen_shannon_is_the_square_of_scipys_distance():
+    rng = np.random.default_rng(7)
+    counts = rng.integers(0, 5, (3, 40)).astype(float)
+    others = rng.integers(0, 5, (4, 40)).astype(float)
+    p, q = distributions(counts), distributions(others)
+    expected = np.array([[jensenshannon(a, b, base=2) ** 2 for b in q] for a in p])
+    np.testing.assert_allclose(jensen_shannon(p, q), expected, atol=1e-12)
+
+
+def test_renyi_by_hand_and_its_kl_limit():
+    p, q = np.array([[0.5, 0.25, 0.25]]), np.array([[0.25, 0.25, 0.5]])
+    half = -2 * np.log(np.sum(np.sqrt(p * q)))
+    assert renyi(p, q, 0.5)[0, 0] == pytest.approx(half)
+    assert renyi(p, q, 0.5)[0, 0] == pytest.approx(2 * bhattacharyya(p, q)[0, 0])  # D_1/2 = 2 * Bhattacharyya
+    kl = float(np.sum(p * np.log(p / q)))
+    assert renyi(p, q, 0.999)[0, 0] == pytest.approx(kl, rel=1e-2)
+    with pytest.raises(ValueError):
+        renyi(p, q, 1.0)
+
+
+def test_jaccard_top_k_keeps_only_the_most_frequent_types():
+    a = Counter({"x": 9, "y": 8, "rare": 1})
+    b = Counter({"x": 9, "y": 8, "other": 1})
+    assert _pair(a, b, "jaccard", top_k=2) == 1.0
+    assert _pair(a, b, "jaccard", top_k=3) == pytest.approx(2 / 4)
+    assert _pair(a, b, "langrank") == pytest.approx(2 / 6)
+
+
+def test_smoothing_makes_divergences_of_disjoint_tasks_finite():
+    assert np.isfinite(_pair(A, B, "bhattacharyya", smoothing=1e-6))
+
+
+def test_word_counts_split_on_whitespace():
+    assert word_counts(["a b a", "c"]) == Counter({"a": 2, "b": 1, "c": 1})
+
+
+def test_size_measures_by_hand():
+    np.testing.assert_allclose(size_matrix(np.array([100, 300]), np.array([50, 10, 20])), [[100] * 3, [300] * 3])
+    np.testing.assert_allclose(ratio_matrix(np.array([100, 300]), np.array([50, 100])), [[2, 1], [6, 3]])
+    assert type_token_ratio(Counter({"a": 2, "b": 2})) == 0.5
+    np.testing.assert_allclose(ttr_distance(np.array([0.5, 0.2]), np.array([0.5, 0.1])), [[0.0, 0.4], [0.3, 0.1]])
+    with pytest.raises(ValueError):
+        ratio_matrix(np.array([1]), np.array([0]))
+
+
+# --- language-level --------------------------------------------------------------------------
+
+FEATURES = ("S_SVO", "S_SOV", "M_CASE", "W_NON_LATIN")
+TYPOLOGY = {"en": (1, 0, 0, 0), "qaa": (0, 1, 1, 1), "qab": (1, 0, 1, 0)}
+
+
+def test_world_distances_are_shares_of_differing_features():
+    langs = ["en", "qaa", "qab"]
+    np.testing.assert_allclose(world_distances(TYPOLOGY, FEATURES, "syntactic", langs), [[0, 1, 0], [1, 0, 1], [0, 1, 0]])
+    np.testing.assert_allclose(world_distances(TYPOLOGY, FEATURES, "featural", langs)[0], [0, 1.0, 0.25])
+    with pytest.raises(ValueError):
+        world_distances(TYPOLOGY, FEATURES, "genetic", langs)
+
+
+def test_mixture_distance_weights_languages_by_data_share():
+    langs = ["en", "qaa", "qab"]
+    pairwise = world_distances(TYPOLOGY, FEATURES, "featural", langs)
+    rows = [{"en": 100}, {"en": 300, "qaa": 100}]
+    columns = [{"en": 1}, {"qaa": 60, "qab": 60}]
+    out = mixture_distances(rows, columns, langs, pairwise)
+    assert out[0, 0] == 0.0
+    assert out[0, 1] == pytest.approx(0.5 * 1.0 + 0.5 * 0.25)
+    assert out[1, 0] == pytest.approx(0.25 * 1.0)
+    by_hand = sum(wa * wb * pairwise[langs.index(a), langs.index(b)] for a, wa in {"en": 0.75, "qaa": 0.25}.items() for b, wb in {"qaa": 0.5, "qab": 0.5}.items())
+    assert out[1, 1] == pytest.approx(by_hand)
+
+
+def test_uriel_syntactic_distance_english_french():
+    pytest.importorskip("urielplus")
+    from xitt.measures.typology import uriel_distances
+
+    matrix = uriel_distances("syntactic", ["en", "fra", "en"])
+    assert matrix[0, 1] == pytest.approx(0.4204, abs=1e-4)
+    assert matrix[0, 2] == 0.0
+    with pytest.raises(ValueError, match="qaa"):
+        uriel_distances("syntactic", ["en", "qaa"])
+
+
+# --- declarations ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("measure", sorted(MEASURES))
+def test_every_measure_declares_a_kind_and_a_registered_op(measure):
+    import xitt.ops  # noqa: F401
+    from xitt.engine.registry import registered_ops
+    from xitt.signature import with_defaults
+
+    params = with_defaults(MEASURES[measure], {})
+    kind = kind_of(measure, params)
+    assert kind.direction in ("similarity", "distance")
+    assert f"similarity.{measure}" in registered_ops()
+    assert inputs_of(measure, params) <= {"encoder", "intermediate_models"}
+
+
+def test_subword_vocabulary_needs_the_encoder_and_word_vocabulary_does_not():
+    assert inputs_of("vocabulary", {"unit": "subwords"}) == {"encoder"}
+    assert inputs_of("vocabulary", {"unit": "words"}) == frozenset()

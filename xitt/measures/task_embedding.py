@@ -1,0 +1,55 @@
+"""TaskEmb (Vu et al. 2020): a task is the diagonal of the empirical Fisher information of a
+model fine-tuned on it; two tasks are as similar as the cosine of those diagonals.
+
+F = mean over examples of (d log p(y|x) / d theta)^2, with y the gold label (empirical
+Fisher); for tagging, log p(y|x) sums over the labelled words. theta is a chosen subset
+of the encoder's parameters, so that tasks with different heads share one space.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from transformers import PreTrainedTokenizerFast
+
+from xitt.models.device import model_device
+from xitt.models.encode import IGNORE, encode_examples
+from xitt.models.heads import TaskModel
+
+PARAMETER_SETS = ("encoder", "last_layer")
+
+
+def chosen_parameters(model: TaskModel, which: str) -> list[torch.nn.Parameter]:
+    """``encoder``: every encoder weight but the word embeddings (sparse, vocabulary-sized);
+    ``last_layer``: the last transformer layer's weights only."""
+    encoder = model.encoder
+    if which == "encoder":
+        words = encoder.get_input_embeddings().weight
+        return [p for p in encoder.parameters() if p is not words]
+    if which == "last_layer":
+        return list(encoder.encoder.layer[-1].parameters())
+    raise ValueError(f"parameters must be one of {', '.join(PARAMETER_SETS)}, got {which!r}")
+
+
+def fisher_diagonal(model: TaskModel, tokenizer: PreTrainedTokenizerFast, examples: list[dict], which: str = "encoder") -> np.ndarray:
+    """The empirical Fisher diagonal over ``examples``, flattened (one example per backward,
+    since the Fisher squares per-example gradients). Dropout is off."""
+    device = model_device(model)
+    data = encode_examples(tokenizer, model.task, examples, model.max_length)
+    params = chosen_parameters(model, which)
+    total = [torch.zeros_like(p) for p in params]
+    model.eval()
+    for row in range(len(data)):
+        batch = data.batch(np.array([row]), device)
+        log_probs = torch.log_softmax(model(batch.ids, batch.mask).float(), dim=-1)
+        labels = batch.labels.reshape(-1)
+        flat = log_probs.reshape(-1, log_probs.shape[-1])
+        keep = labels != IGNORE
+        if not keep.any():
+            continue
+        log_likelihood = flat[keep].gather(1, labels[keep, None]).sum()
+        grads = torch.autograd.grad(log_likelihood, params, allow_unused=True)
+        for acc, g in zip(total, grads):
+            if g is not None:
+                acc += g.detach() ** 2
+    return torch.cat([t.flatten() for t in total]).cpu().numpy().astype(np.float64) / max(len(data), 1)
