@@ -3,6 +3,7 @@ computations, and the invariants each measure promises. No mocks."""
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 
 import numpy as np
@@ -212,7 +213,6 @@ def test_mixture_distance_weights_languages_by_data_share():
 
 
 def test_uriel_syntactic_distance_english_french():
-    pytest.importorskip("urielplus")
     from xitt.measures.typology import uriel_distances
 
     matrix = uriel_distances("syntactic", ["en", "fra", "en"])
@@ -220,6 +220,35 @@ def test_uriel_syntactic_distance_english_french():
     assert matrix[0, 2] == 0.0
     with pytest.raises(ValueError, match="qaa"):
         uriel_distances("syntactic", ["en", "qaa"])
+
+
+@pytest.mark.parametrize("family", ["syntactic", "phonological", "inventory", "featural", "genetic", "geographic", "script"])
+def test_uriel_distances_are_symmetric_with_a_zero_diagonal(family):
+    from xitt.measures.typology import uriel_distances
+
+    matrix = uriel_distances(family, ["en", "fr", "de", "hi"])
+    np.testing.assert_allclose(matrix, matrix.T)
+    assert (np.diag(matrix) == 0).all()  # a language mix is at distance 0 from itself
+    assert ((matrix >= 0) & (matrix <= 1)).all()
+
+
+def test_uriel_loads_offline_and_leaves_the_root_logger_alone(tmp_path):
+    """A fresh process in which every socket raises: URIEL+ still answers, from its own files."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "offline.py"
+    script.write_text(
+        "import logging, socket\n"
+        "def refuse(*a, **k):\n    raise OSError('network touched')\n"
+        "socket.socket = refuse; socket.create_connection = refuse; socket.getaddrinfo = refuse\n"
+        "from xitt.measures.typology import uriel_distances\n"
+        "print(round(float(uriel_distances('syntactic', ['en', 'fr'])[0, 1]), 4))\n"
+        "print(len(logging.getLogger().handlers))\n"
+    )
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["0.4204", "0"]
 
 
 # --- declarations ----------------------------------------------------------------------------

@@ -43,17 +43,26 @@ def world_distances(typology: Mapping[str, Sequence[float]], feature_names: Sequ
 
 @contextmanager
 def _quiet() -> Iterator[None]:
-    """urielplus logs every query at INFO on the root logger; keep it off the display."""
-    previous = logging.root.manager.disable
+    """urielplus logs every query at INFO through the root logger, and both its import
+    (``logging.basicConfig(level=INFO)``) and its module-level ``logging.info`` calls install
+    a stderr handler on the root logger for the rest of the process. Keep its messages off
+    the display and put the root logger back as it was."""
+    root = logging.getLogger()
+    handlers, level, previous = list(root.handlers), root.level, logging.root.manager.disable
     logging.disable(logging.INFO)
     try:
         yield
     finally:
         logging.disable(previous)
+        root.handlers[:] = handlers
+        root.setLevel(level)
 
 
 @lru_cache(maxsize=1)
 def _uriel():
+    """The URIEL+ knowledge base. It reads only the .npz/.csv files inside the installed
+    package (no network); the first load copies ``database/original_uriel/*.npz`` one
+    folder up inside the package, so that folder must be writable once."""
     with _quiet():
         from urielplus import urielplus
 
@@ -84,6 +93,7 @@ def uriel_distances(family: str, languages: Sequence[str]) -> np.ndarray:
     if (matrix < 0).any():
         missing = sorted({f"{unique[i]}-{unique[j]}" for i, j in zip(*np.nonzero(matrix < 0)) if i < j})
         raise ValueError(f"URIEL+ has no shared {family} features for {', '.join(missing)}")
+    np.fill_diagonal(matrix, 0.0)  # urielplus's arccos leaves ~1e-4 between a language and itself
     where = [unique.index(c) for c in codes]
     return matrix[np.ix_(where, where)]
 
