@@ -15,7 +15,7 @@ from xitt.lang import ast
 from xitt.lang.diagnostics import attach_source, did_you_mean, join_choices, unknown_hint
 from xitt.lang.loader import expand
 from xitt.lang.overrides import apply_overrides
-from xitt.lang.tasksets import TaskSetBuilder
+from xitt.lang.tasksets import REAL_SOURCE, TaskSetBuilder
 from xitt.lang.program import (
     CompareSpec,
     CorrelateSpec,
@@ -68,6 +68,17 @@ def check(module: ast.Module, overrides: Sequence[str] = ()) -> Program:
     return program
 
 
+def _sources(node: ast.TaskExpr) -> set[str]:
+    """The task sources a task expression names (``toy``, ``hub``)."""
+    if isinstance(node, ast.TaskGroup):
+        return {node.source.text}
+    if isinstance(node, (ast.TaskParen, ast.TaskMix)):
+        return _sources(node.expr)
+    if isinstance(node, ast.SetOp):
+        return _sources(node.left) | _sources(node.right)
+    return set()
+
+
 def _position(error: ProgramError, files: list[str]) -> tuple[int, int, int]:
     loc = error.location
     if loc is None:
@@ -91,7 +102,7 @@ class _Checker:
 
     def run(self) -> Program | None:
         experiment = self.single(self.of(ast.Experiment), "experiment")
-        world = self.world(self.single(self.of(ast.World), "world"))
+        world = self.world(self.single(self.of(ast.World), "world", required=self.needs_world()))
         model = self.model(self.single(self.of(ast.Model), "model"))
         task_sets = self.task_sets(world)
         train, sweeps = self.train()
@@ -104,7 +115,7 @@ class _Checker:
         for role in PHASES:
             if role not in written:
                 self.missing(role, f"no {role} task set is declared: a program needs at least one")
-        if self.errors or experiment is None or world is None or model is None:
+        if self.errors or experiment is None or (world is None and self.needs_world()) or model is None:
             return None
         return Program(
             name=experiment.name.text,
@@ -137,6 +148,14 @@ class _Checker:
                 f"remove this one or the one on line {first.location.line}",
             )
         return first
+
+    def needs_world(self) -> bool:
+        """Whether anything uses the toy world: a toy model, or a task not from `hub`.
+        A study of registered real tasks on a hub checkpoint needs none."""
+        models = self.of(ast.Model)
+        if not models or models[0].call.name.text != "hf":
+            return True
+        return any(_sources(s.expr) - {REAL_SOURCE} for s in self.of(ast.Tasks))
 
     def missing(self, what: str, message: str) -> None:
         self.error(message, Location(self.module.filename, 1, 1), f"add a line like `{_EXAMPLES[what]}`")

@@ -39,7 +39,7 @@ class ModelSpec:
 class TaskRef:
     """One task of a task set with its languages resolved (``*`` expanded)."""
 
-    source: str  # the world name ("toy") or a registered real source later
+    source: str  # the world name ("toy"), or "hub" for a registered real task (xitt.tasks)
     task: str
     train_languages: tuple[str, ...]
     eval_languages: tuple[str, ...] = ()  # empty for intermediate tasks
@@ -115,7 +115,7 @@ class ReportSpec:
 class Program:
     name: str
     source_path: str
-    world: WorldSpec
+    world: WorldSpec | None  # None for a study of registered real tasks on a hub checkpoint
     model: ModelSpec
     task_sets: tuple[TaskSet, ...]
     train: Mapping[str, Params]  # "intermediate" / "target" -> {"lr": .., "epochs": .., "batch": ..}; a sweep's first value

@@ -8,7 +8,9 @@ Kept apart from the checker because the algebra has rules of its own:
 * a trailing ``@ langs`` (or ``(expr @ langs)``) gives languages to the tasks that have none;
 * ``mix(expr, sampling: ...)`` is one intermediate unit that trains on all its tasks at once;
 * in a target set, ``train @ A eval @ B`` applies to every task; a task's own ``@`` narrows
-  where it is evaluated.
+  where it is evaluated;
+* ``hub.{xnli, mnli}`` names registered real tasks (``xitt.tasks``); for them ``*`` means the
+  task's own official languages, and a code must be one of those.
 """
 
 from __future__ import annotations
@@ -21,7 +23,11 @@ from xitt.lang import ast
 from xitt.lang.diagnostics import did_you_mean, join_choices, unknown_hint
 from xitt.lang.program import MixRef, TaskRef, TaskSet
 from xitt.signature import Param, Signature
+from xitt.tasks.registry import lookup as lookup_real
+from xitt.tasks.registry import train_languages
 from xitt.world.catalog import TASKS
+
+REAL_SOURCE = "hub"  # the source name of the registered real tasks
 
 SAMPLING = ("proportional", "uniform", "temperature")
 MIX: Signature = {
@@ -67,15 +73,14 @@ class TaskSetBuilder:
         role = "target" if statement.eval is not None else "intermediate"
         self.failed = False
         entries = self.expr(statement.expr, role, statement)
-        top = self.languages(statement.train) if statement.train is not None else None
         if role == "target":
-            evaluate = self.languages(statement.eval)
             refs = tuple(
-                TaskRef(e.source, e.task, top or (), e.languages if e.languages is not None else (evaluate or ()))
+                TaskRef(e.source, e.task, self.languages(statement.train, e, training=True) or (),
+                        e.languages if e.languages is not None else (self.languages(statement.eval, e) or ()))
                 for e in entries if isinstance(e, _Entry)
             )
         else:
-            refs = tuple(self.intermediate_ref(e, top) for e in entries)
+            refs = tuple(self.intermediate_ref(e, statement.train) for e in entries)
         if not entries and not self.failed:
             self.error(f"task set '{statement.name.text}' is empty", statement.location, "a difference removed every task")
             self.failed = True
@@ -90,10 +95,10 @@ class TaskSetBuilder:
         self.failed = True
         self.error(message, location, hint)
 
-    def intermediate_ref(self, entry, top: tuple[str, ...] | None):
+    def intermediate_ref(self, entry, top: ast.LanguageSelection | None):
         if isinstance(entry, _Mix):
             return MixRef(tuple(TaskRef(e.source, e.task, e.languages) for e in entry.entries), entry.params["sampling"], entry.params["temperature"])
-        languages = entry.languages if entry.languages is not None else top
+        languages = entry.languages if entry.languages is not None else self.languages(top, entry)
         if languages is None:
             self.fail(
                 f"task '{entry.task}' has no languages",
@@ -111,7 +116,7 @@ class TaskSetBuilder:
         if isinstance(node, ast.TaskSetRef):
             return self.reference(node, role, statement)
         if isinstance(node, ast.TaskParen):
-            return self.fill(self.expr(node.expr, role, statement), self.languages(node.languages))
+            return self.fill(self.expr(node.expr, role, statement), node.languages)
         if isinstance(node, ast.TaskMix):
             return self.mix(node, role, statement)
         left, right = self.expr(node.left, role, statement), self.expr(node.right, role, statement)
@@ -121,22 +126,25 @@ class TaskSetBuilder:
 
     def group(self, node: ast.TaskGroup) -> list:
         source = node.source
-        if self.world is not None and source.text != self.world:
+        if source.text != REAL_SOURCE and self.world is not None and source.text != self.world:
             self.fail(
                 f"unknown task source '{source.text}'",
                 source.location,
-                unknown_hint(source.text, [self.world]) + f" (the world declared as `world {self.world}(...)`)",
+                unknown_hint(source.text, [self.world, REAL_SOURCE])
+                + f" (the world declared as `world {self.world}(...)`, or `{REAL_SOURCE}` for registered real tasks)",
             )
             return []
         entries: list[_Entry] = []
         for item in node.items:
             name = item.name
-            if name.text not in TASKS:
-                self.fail(f"unknown task '{name.text}'", name.location, unknown_hint(name.text, TASKS))
-            elif any(e.task == name.text for e in entries):
+            task = _real_name(name.text) if source.text == REAL_SOURCE else (name.text if name.text in TASKS else None)
+            if task is None:
+                self.fail(f"unknown task '{name.text}'", name.location, _task_hint(source.text, name.text))
+            elif any(e.task == task for e in entries):
                 self.fail(f"task '{name.text}' appears twice in this set", name.location, "remove one of them")
             else:
-                entries.append(_Entry(source.text, name.text, self.languages(item.languages), name.location))
+                entry = _Entry(source.text, task, None, name.location)
+                entries.append(replace(entry, languages=self.languages(item.languages, entry)))
         return entries
 
     def reference(self, node: ast.TaskSetRef, role: str, statement: ast.Tasks) -> list:
@@ -174,7 +182,7 @@ class TaskSetBuilder:
         if role == "target":
             self.fail("mix(...) makes an intermediate unit; a target set cannot hold one", node.location, "train targets one at a time")
             return []
-        inner = self.fill(self.expr(node.expr, role, statement), self.languages(node.languages))
+        inner = self.fill(self.expr(node.expr, role, statement), node.languages)
         if any(isinstance(e, _Mix) for e in inner):
             self.fail("a mix cannot hold another mix", node.location, "list the tasks of both in one mix(...)")
             return []
@@ -212,20 +220,30 @@ class TaskSetBuilder:
                 result.append(replace(entry, languages=languages))
         return result
 
-    def fill(self, entries: list, languages: tuple[str, ...] | None) -> list:
-        if languages is None:
+    def fill(self, entries: list, selection: ast.LanguageSelection | None) -> list:
+        if selection is None:
             return entries
-        return [replace(e, languages=languages) if isinstance(e, _Entry) and e.languages is None else e for e in entries]
+        return [replace(e, languages=self.languages(selection, e)) if isinstance(e, _Entry) and e.languages is None else e
+                for e in entries]
 
-    def languages(self, selection: ast.LanguageSelection | None) -> tuple[str, ...] | None:
+    def languages(self, selection: ast.LanguageSelection | None, entry: _Entry | None = None,
+                  training: bool = False) -> tuple[str, ...] | None:
+        """The codes of a selection for one task: ``*`` is the world's languages, or a real
+        task's own (a real target's training languages are those of the data its benchmark
+        trains it on: XCOPA trains on English SIQA and COPA); a written code must be one of them."""
         if selection is None:
             return None
+        real = entry is not None and entry.source == REAL_SOURCE
+        known = _real_languages(entry.task, training) if real else self.known
         if selection.every:
-            return self.known
+            return known
         codes: list[str] = []
         for code in selection.codes:
-            if code.text not in self.known:
-                self.fail(f"unknown language code '{code.text}'", code.location, _language_hint(code.text, self.known))
+            if code.text not in known:
+                hint = (f"task '{entry.task}' has the languages {join_choices(known)}; '*' selects them all" if real
+                        else _language_hint(code.text, known))
+                self.fail(f"unknown language code '{code.text}'" + (f" for task '{entry.task}'" if real else ""),
+                          code.location, hint)
             elif code.text in codes:
                 self.fail(f"language '{code.text}' appears twice", code.location, "remove one of them")
             else:
@@ -239,6 +257,28 @@ def _same(a, b) -> bool:
     if isinstance(a, _Mix) and isinstance(b, _Mix):
         return [(e.task, e.languages) for e in a.entries] == [(e.task, e.languages) for e in b.entries] and a.params == b.params
     return False
+
+
+def _real_name(name: str) -> str | None:
+    task = lookup_real(name)
+    return task.name if task is not None else None
+
+
+def _real_languages(name: str, training: bool = False) -> tuple[str, ...]:
+    task = lookup_real(name)
+    if task is None:
+        return ()
+    if training and task.protocol is not None:
+        return train_languages(task)
+    return task.languages
+
+
+def _task_hint(source: str, name: str) -> str:
+    if source != REAL_SOURCE:
+        return unknown_hint(name, TASKS)
+    from xitt.tasks.registry import names
+
+    return unknown_hint(name, names()) + " (docs/tasks.md lists every registered task)"
 
 
 def _language_hint(code: str, known: tuple[str, ...]) -> str:

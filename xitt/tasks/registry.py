@@ -63,3 +63,22 @@ def hub_task(name: str, hub_id: str, format: Format | str, column_map: ColumnMap
             raise UserError(f"task name '{name}' is already a registered task", hint="choose another name")
         _TASKS[name] = task
     return task
+
+
+def stages(task: RealTask, benchmark: str | None = None) -> tuple[str, ...]:
+    """The tasks a target trains on, in order (XCOPA: siqa, copa); an intermediate task
+    trains on itself, a union (ANLI+) on its parts; empty for retrieval with no training."""
+    protocol = task.protocol_for(benchmark)
+    if protocol is None:
+        return task.parts or (task.name,)
+    return protocol.train_on
+
+
+def train_languages(task: RealTask, benchmark: str | None = None) -> tuple[str, ...]:
+    """The languages a target may be trained in: those every one of its training stages
+    has (English for the benchmarks' zero-shot protocol); English when it trains nothing."""
+    names_ = stages(task, benchmark)
+    if not names_:
+        return ("en",)
+    shared = [lang for lang in get(names_[0]).languages if all(lang in get(n).languages for n in names_[1:])]
+    return tuple(shared)
