@@ -270,3 +270,59 @@ def test_every_measure_declares_a_kind_and_a_registered_op(measure):
 def test_subword_vocabulary_needs_the_encoder_and_word_vocabulary_does_not():
     assert inputs_of("vocabulary", {"unit": "subwords"}) == {"encoder"}
     assert inputs_of("vocabulary", {"unit": "words"}) == frozenset()
+
+
+# --- SEmb: any encoder from local files ------------------------------------------------------
+
+TEXTS_A = ["the cat sat on the mat", "a dog ran in the park", "the cat ate"]
+TEXTS_B = ["zz qq xx", "qq zz", "xx xx zz qq"]
+
+
+@pytest.fixture(scope="module")
+def local_encoder(tmp_path_factory):
+    """A tiny Hugging Face encoder saved as any checkpoint folder is (config, weights, tokenizer),
+    with a sentence-transformers pooling config that asks for the CLS token."""
+    import json
+
+    import torch
+    from transformers import XLMRobertaConfig, XLMRobertaModel
+
+    from xitt.models.tokenizer import load_tokenizer, train_tokenizer
+
+    folder = tmp_path_factory.mktemp("sentence_encoder")
+    train_tokenizer(TEXTS_A + TEXTS_B, 60, folder / "tok.json")
+    load_tokenizer(folder / "tok.json").save_pretrained(folder)
+    torch.manual_seed(0)
+    config = XLMRobertaConfig(vocab_size=80, hidden_size=16, num_hidden_layers=1, num_attention_heads=2, intermediate_size=32, max_position_embeddings=40, pad_token_id=1)
+    XLMRobertaModel(config, add_pooling_layer=False).save_pretrained(folder)
+    (folder / "1_Pooling").mkdir()
+    (folder / "1_Pooling" / "config.json").write_text(json.dumps({"pooling_mode_cls_token": True, "pooling_mode_mean_tokens": False}))
+    return folder
+
+
+def test_semb_task_vector_averages_unit_sentence_vectors():
+    from xitt.measures.sentence_embedding import task_vector
+
+    vectors = np.array([[3.0, 0.0], [0.0, 0.5], [0.0, 0.0]])
+    np.testing.assert_allclose(task_vector(vectors), [1 / 3, 1 / 3])  # lengths do not weigh; a zero row adds nothing
+
+
+def test_semb_reads_any_local_encoder_and_its_pooling(local_encoder, tmp_path):
+    from xitt.measures.sentence_embedding import load_sentence_encoder, pooling_of, task_vector
+    from xitt.measures.text_embedding import cosine_matrix
+    from xitt.models.embed import embed_texts
+
+    encoder, tokenizer, folder = load_sentence_encoder(str(local_encoder))
+    assert pooling_of(folder, "auto") == "cls" and pooling_of(folder, "mean") == "mean"
+    assert pooling_of(tmp_path, "auto") == "mean"
+    tasks = np.stack([task_vector(embed_texts(encoder, tokenizer, texts, pool="mean")) for texts in (TEXTS_A, TEXTS_B, TEXTS_A)])
+    values = cosine_matrix(tasks, tasks)
+    assert values[0, 2] == pytest.approx(1.0)  # identical tasks: the maximum
+    assert values[0, 1] < 1.0 - 1e-6
+    with pytest.raises(FileNotFoundError, match="no encoder"):
+        load_sentence_encoder(str(tmp_path / "missing"))
+
+
+def test_semb_needs_the_study_encoder_only_when_it_uses_it():
+    assert inputs_of("sentence_embedding", {"model": "encoder"}) == {"encoder"}
+    assert inputs_of("sentence_embedding", {"model": "/models/sbert"}) == frozenset()

@@ -4,7 +4,8 @@
 ``similarity x = name(params)`` against it); ``kind_of`` says whether a measure's values
 are similarities or distances and their range; ``INPUTS`` says which models a measure's
 step reads. The math lives in one module per family (``vocabulary``, ``size``,
-``typology``, ``text_embedding``, ``task_embedding``, ``cka``, ``logme``, ``transferability``).
+``typology``, ``text_embedding``, ``sentence_embedding``, ``task_embedding``, ``cka``, ``logme``,
+``transferability``). docs/measures.md gives each one's definition, source and cost.
 """
 
 from __future__ import annotations
@@ -28,6 +29,11 @@ MEASURES: dict[str, Signature] = {
         "pool": Param("mean", choices=("mean", "cls"), help="how token states become one vector"),
         "samples": _SAMPLES,
         "layer": Param(-1, minimum=-64, maximum=64, help="hidden layer to read, -1 for the last"),
+    },
+    "sentence_embedding": {
+        "model": Param("encoder", help="'encoder' (the study's pretrained encoder), or a local model folder or locally cached hub id of any encoder"),
+        "pool": Param("auto", choices=("auto", "mean", "cls"), help="sentence pooling; auto reads a sentence-transformers checkpoint's own"),
+        "samples": _SAMPLES,
     },
     "vocabulary": {
         "measure": Param("jensen_shannon", choices=_VOCABULARY_MEASURES, help="how the two tasks' words are compared"),
@@ -67,6 +73,7 @@ MODEL_BASED: frozenset[str] = frozenset(name for name, roles in INPUTS.items() i
 
 _FIXED_KINDS: dict[str, Kind] = {
     "text_embedding": similarity(-1.0, 1.0),
+    "sentence_embedding": similarity(-1.0, 1.0),
     "task_embedding": similarity(0.0, 1.0),  # Fisher diagonals are non-negative
     "cka": similarity(0.0, 1.0),
     "logme": similarity(None, None),  # log evidence per example; higher transfers better
@@ -80,6 +87,8 @@ def inputs_of(measure: str, params: dict) -> frozenset[str]:
     """The model inputs a measure's step needs with these parameters."""
     if measure == "vocabulary" and params.get("unit") == "subwords":
         return frozenset({"encoder"})  # the tokenizer travels in the encoder artifact
+    if measure == "sentence_embedding":  # another encoder is read from its own files
+        return frozenset({"encoder"}) if params.get("model", "encoder") == "encoder" else frozenset()
     return INPUTS.get(measure, frozenset())
 
 

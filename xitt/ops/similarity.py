@@ -114,6 +114,40 @@ def text_embedding(ctx: StepContext) -> dict:
     return _matrix("text_embedding", p, cosine_matrix(vectors[:split], vectors[split:]))
 
 
+@op("similarity.sentence_embedding", helpers=[_parts, _texts, _examples, _matrix])
+def sentence_embedding(ctx: StepContext) -> dict:
+    """SEmb: mean unit-length sentence vector of each task from any encoder; cosine."""
+    import numpy as np
+
+    from xitt.measures.sentence_embedding import STUDY_ENCODER, load_sentence_encoder, pooling_of, task_vector
+    from xitt.measures.text_embedding import cosine_matrix
+    from xitt.models.embed import embed_texts
+    from xitt.ops.runtime import load_encoder_artifact, setup_torch
+
+    p = ctx.params
+    device = setup_torch(ctx)
+    if p["model"] == STUDY_ENCODER:
+        encoder, tokenizer = load_encoder_artifact(ctx.inputs["encoder"], device)
+        pool = "mean" if p["pool"] == "auto" else p["pool"]
+    else:
+        try:
+            encoder, tokenizer, folder = load_sentence_encoder(p["model"], device)
+        except FileNotFoundError as error:
+            raise UserError(f"similarity {ctx.step_id}: {error}", hint="give `model:` a folder with config.json and weights (e.g. a saved sentence-transformers model)") from None
+        pool = pooling_of(folder, p["pool"])
+        ctx.info["sentence_encoder"] = str(folder)
+    world_dir = ctx.inputs["world"].path
+    everything = [*p["intermediates"], *p["targets"]]
+    vectors = []
+    for done, spec in enumerate(everything):
+        texts = _texts(world_dir, spec, p["samples"])
+        vectors.append(task_vector(embed_texts(encoder, tokenizer, texts, pool=pool)))
+        ctx.progress(done + 1, len(everything), {})
+    vectors = np.stack(vectors)
+    split = len(p["intermediates"])
+    return _matrix("sentence_embedding", p, cosine_matrix(vectors[:split], vectors[split:]))
+
+
 @op("similarity.vocabulary", helpers=[_parts, _texts, _examples, _matrix])
 def vocabulary(ctx: StepContext) -> dict:
     """Word or subword distributions of the whole training split of each task."""
