@@ -160,7 +160,7 @@ def test_the_grammar_is_built_once_and_keywords_come_from_it():
 
     assert _lark() is _lark()
     assert set(statement_keywords()) == {
-        "experiment", "import", "let", "world", "model", "tasks", "train", "seeds", "similarity", "correlate", "compare", "report",
+        "experiment", "import", "let", "world", "model", "tasks", "train", "seeds", "similarity", "correlate", "compare", "report", "data",
     }
 
 

@@ -271,7 +271,20 @@ class Report:
     location: Location
 
 
-Statement = Union[Experiment, Import, Let, World, Model, Tasks, Train, Seeds, Similarity, Correlate, Compare, Report]
+@dataclass(frozen=True)
+class Data:
+    """``data xnli = local("data/xnli/{split}.tsv")``: where a registered real task's files are.
+
+    The one construct that may name files outside the experiment's folder: it is declared,
+    so a reader of the program sees every file the study reads.
+    """
+
+    task: Name
+    call: Call  # local(path, train: .., dev: .., test: ..)
+    location: Location
+
+
+Statement = Union[Experiment, Import, Let, World, Model, Tasks, Train, Seeds, Similarity, Correlate, Compare, Report, Data]
 
 
 @dataclass(frozen=True)
@@ -282,3 +295,20 @@ class Module:
     text: str
     statements: tuple[Statement, ...]
     sources: tuple[tuple[str, str], ...] = ()  # (filename, text) of imported files, for errors
+
+
+def shape(node: object) -> object:
+    """``node`` without locations or source text: what a program says, not where.
+
+    Two parses are the same program when their shapes are equal (``fmt`` keeps the shape).
+    """
+    if isinstance(node, Module):
+        return ("module", shape(node.statements))
+    if isinstance(node, tuple):
+        return tuple(shape(item) for item in node)
+    if isinstance(node, Location):
+        return None
+    if hasattr(node, "__dataclass_fields__"):
+        fields = node.__dataclass_fields__  # type: ignore[attr-defined]
+        return (type(node).__name__, *(shape(getattr(node, f)) for f in fields if f != "location"))
+    return node

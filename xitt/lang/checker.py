@@ -12,6 +12,7 @@ from typing import Any, Sequence
 
 from xitt.errors import Location, ProgramError, ProgramErrors
 from xitt.lang import ast
+from xitt.lang.data import check_data, used_real_tasks
 from xitt.lang.diagnostics import attach_source, did_you_mean, join_choices, unknown_hint
 from xitt.lang.loader import expand
 from xitt.lang.overrides import apply_overrides
@@ -92,9 +93,14 @@ class _Checker:
     def __init__(self, module: ast.Module):
         self.module = module
         self.errors: list[ProgramError] = []
+        self.seen: set[tuple[str, Location | None]] = set()
         self.world_is_wrong = False  # then every possible language code is accepted
 
     def error(self, message: str, location: Location | None, hint: str | None = None) -> None:
+        """Record an error once: one bad code in ``toy.{nli, pos} @ xx`` is one error, not two."""
+        if (message, location) in self.seen:
+            return
+        self.seen.add((message, location))
         self.errors.append(ProgramError(message, hint=hint, location=location))
 
     def of(self, kind: type) -> list:
@@ -111,6 +117,7 @@ class _Checker:
         correlations = tuple(self.correlate(s, similarities) for s in self.of(ast.Correlate))
         comparisons = tuple(self.compare(s) for s in self.of(ast.Compare))
         report = self.report(self.single(self.of(ast.Report), "report", required=False), similarities)
+        data = check_data(self.of(ast.Data), used_real_tasks(self.of(ast.Tasks)), self.error, self.value)
         written = {"target" if s.eval is not None else "intermediate" for s in self.of(ast.Tasks)}
         for role in PHASES:
             if role not in written:
@@ -130,6 +137,7 @@ class _Checker:
             comparisons=tuple(c for c in comparisons if c is not None),
             report=report,
             sweeps=sweeps,
+            data=data,
         )
 
     # --- statements that appear once ------------------------------------------------------

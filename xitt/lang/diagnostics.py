@@ -1,5 +1,5 @@
 """How program errors are worded and shown: suggestions, choice lists, and the rendering
-``path:line:col: error: cause`` + source line + caret + hint.
+``path:line:col: error: cause`` + source line (coloured by the Pygments lexer) + caret + hint.
 
 Kept apart from the parser and checker so every error of the language reads the same.
 """
@@ -7,9 +7,11 @@ Kept apart from the parser and checker so every error of the language reads the 
 from __future__ import annotations
 
 import difflib
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
+from pygments.token import Token
 from rich.console import Console
 from rich.text import Text
 
@@ -76,12 +78,40 @@ def _render_one(error: ProgramError, console: Console) -> None:
     console.print(head, soft_wrap=True)
     line = _source_line(error, location) if location is not None else None
     if line is not None:
-        console.print(Text(line), soft_wrap=True)
+        console.print(highlight_line(line), soft_wrap=True)
         console.print(Text(_caret(line, location), style="bold green"), soft_wrap=True)
     if error.hint:
         hint = Text("hint: ", style="bold cyan")
         hint.append(error.hint)
         console.print(hint, soft_wrap=True)
+
+
+_STYLES = (  # most specific first: Keyword.Constant before Keyword
+    (Token.Keyword.Constant, "cyan"),
+    (Token.Keyword, "bold magenta"),
+    (Token.Comment, "dim"),
+    (Token.String, "green"),
+    (Token.Number, "cyan"),
+    (Token.Name.Variable, "yellow"),
+    (Token.Name.Function, "blue"),
+    (Token.Operator, "bold"),
+)
+
+
+def highlight_line(line: str) -> Text:
+    """One source line coloured by the .xitt Pygments lexer (plain where colour is off)."""
+    text = Text()
+    for _, kind, value in _lexer().get_tokens_unprocessed(line):
+        style = next((s for parent, s in _STYLES if kind in parent), "")
+        text.append(value, style=style)
+    return text
+
+
+@lru_cache(maxsize=1)
+def _lexer():
+    from xitt.lang.highlight import XittLexer
+
+    return XittLexer(stripnl=False, ensurenl=False)
 
 
 def _caret(line: str, location: Location) -> str:

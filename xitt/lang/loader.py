@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
-from xitt.errors import Location, ProgramError
+from xitt.errors import Location, ProgramError, ProgramErrors
 from xitt.lang import ast
 from xitt.lang.diagnostics import unknown_hint
 from xitt.lang.parser import parse
@@ -106,7 +106,7 @@ class Expander:
             module = parse(source, filename)
         except ProgramError as error:
             self.sources[filename] = source
-            self.errors.append(error)
+            self.errors.extend(error.errors if isinstance(error, ProgramErrors) else [error])
             return None
         return self.module(module, target, (*stack, target))
 

@@ -1,6 +1,7 @@
 """Text -> ``ast.Module``, with Lark kept inside this module.
 
-The grammar lives in ``grammar/xitt.lark`` and reads as the language's reference. Lark's
+The grammar lives in ``xitt/lang/xitt.lark`` (package data, so an installed xitt finds it;
+``grammar/xitt.lark`` links to it) and reads as the language's reference. Lark's
 tree becomes frozen AST dataclasses at once, and Lark's exceptions become ``ProgramError``s
 worded for the person who wrote the file, so nothing downstream sees Lark.
 """
@@ -14,11 +15,11 @@ from pathlib import Path
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
-from xitt.errors import Location, ProgramError
+from xitt.errors import Location, ProgramError, ProgramErrors
 from xitt.lang import ast
 from xitt.lang.diagnostics import attach_source, did_you_mean, join_choices
 
-GRAMMAR = Path(__file__).resolve().parents[2] / "grammar" / "xitt.lark"
+GRAMMAR = Path(__file__).resolve().parent / "xitt.lark"
 
 
 @lru_cache(maxsize=1)
@@ -35,18 +36,72 @@ def statement_keywords() -> tuple[str, ...]:
     return tuple(sorted(lark.get_terminal(n).pattern.value for n in names))
 
 
+MAX_SYNTAX_ERRORS = 20  # after this many, the rest of a file is mostly noise
+
+
 def parse(text: str, filename: str) -> ast.Module:
-    """Parse a whole file, or raise one ``ProgramError`` at the first syntax error."""
+    """Parse a whole file, or raise every syntax error found in one pass.
+
+    After an error the statement holding it is blanked out (positions kept) and parsing
+    starts again, so a file with three broken statements reports three errors.
+    """
+    errors: list[ProgramError] = []
+    current = text
+    tree = None
+    while tree is None:
+        try:
+            tree = _lark().parse(current)
+        except UnexpectedInput as exc:
+            error = _syntax_error(exc, current, filename)
+            errors.append(error)
+            line = error.location.line if error.location is not None else max(exc.line, 1)
+            blanked = _blank_statement(current, line)
+            if blanked == current or len(errors) >= MAX_SYNTAX_ERRORS:
+                break
+            current = blanked
+        except RecursionError:
+            errors.append(ProgramError("this file nests too deeply to read", hint="write fewer brackets inside brackets",
+                                       location=Location(filename, 1, 1)))
+            break
+        except LarkError as exc:  # anything else Lark may raise: still a user-facing error
+            errors.append(ProgramError(f"cannot parse this file: {exc}", location=Location(filename, 1, 1)))
+            break
+    if errors:
+        raise attach_source(errors[0] if len(errors) == 1 else ProgramErrors(errors), text) from None
     try:
-        tree = _lark().parse(text)
         statements = _ToAst(filename).transform(tree)
-    except UnexpectedInput as exc:
-        raise attach_source(_syntax_error(exc, text, filename), text) from None
     except VisitError as exc:  # a bug in _ToAst, not in the user's file: keep the cause
         raise exc.orig_exc from None
-    except LarkError as exc:  # anything else Lark may raise: still a user-facing error
-        raise attach_source(ProgramError(f"cannot parse this file: {exc}", location=Location(filename, 1, 1)), text) from None
+    except RecursionError:
+        error = ProgramError("this file nests too deeply to read", hint="write fewer brackets inside brackets",
+                             location=Location(filename, 1, 1))
+        raise attach_source(error, text) from None
     return ast.Module(filename=filename, text=text, statements=statements)
+
+
+def _blank_statement(text: str, line: int) -> str:
+    """``text`` with the statement around ``line`` replaced by spaces, newlines kept.
+
+    A statement runs from a line that starts with a keyword to the next such line.
+    """
+    lines = text.split("\n")
+    index = min(max(line - 1, 0), len(lines) - 1)
+    start = index
+    while start > 0 and not _starts_statement(lines[start]):
+        start -= 1
+    end = index + 1
+    while end < len(lines) and not _starts_statement(lines[end]):
+        end += 1
+    blank = [" " * len(text_line) for text_line in lines[start:end]]
+    return "\n".join(lines[:start] + blank + lines[end:])
+
+
+def _starts_statement(line: str) -> bool:
+    match = re.match(r"\s*([A-Za-z_]+)(.?)", line)
+    if match is None or match.group(1) not in statement_keywords():
+        return False
+    rest = line[match.end(1):].lstrip()
+    return not (match.group(1) == "train" and rest.startswith("@"))  # `train @ en`: part of a target set
 
 
 # --- tree -> AST --------------------------------------------------------------------------
@@ -143,6 +198,12 @@ class _ToAst(Transformer):
     def report(self, meta, children):
         *items, path = children
         return ast.Report(tuple(items), ast.String(_decode_string(path), _token_location(self.filename, path)), self._loc(meta))
+
+    def data(self, meta, children):
+        task, kind, *rest = children
+        location = self._loc(meta)
+        call_location = Location(self.filename, kind.line, kind.column, location.end_column)
+        return ast.Data(self._name(task), ast.Call(self._name(kind), rest[0] if rest else (), call_location), location)
 
     # task expressions
     def task_expr(self, meta, children):

@@ -112,6 +112,17 @@ class ReportSpec:
 
 
 @dataclass(frozen=True)
+class DataSpec:
+    """``data xnli = local("data/xnli/xnli.{split}.tsv", dev: "dev")``: a real task's files."""
+
+    task: str  # the registered task's canonical name
+    kind: str  # "local"
+    path: str  # may hold {language}, {code}, {split}; relative to the experiment's folder
+    splits: tuple[tuple[str, str], ...] = ()  # xitt's split name -> the files' name for it
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
 class Program:
     name: str
     source_path: str
@@ -125,6 +136,7 @@ class Program:
     comparisons: tuple[CompareSpec, ...] = ()
     report: ReportSpec | None = None
     sweeps: Mapping[str, Mapping[str, tuple]] = field(default_factory=dict)  # phase -> param -> values, in written order
+    data: tuple[DataSpec, ...] = ()  # declared files of real tasks; the only files a program names
 
     def sets(self, role: str) -> tuple[TaskSet, ...]:
         return tuple(s for s in self.task_sets if s.role == role)
