@@ -5,9 +5,9 @@
    intermediate and target training, one evaluation step per language, gains,
    similarities, correlations; about 16,000 steps): `plan` on a full store (goal < 1 s)
    and a fully cached re-run (goal < 2 s).
-3. The same DAG as a generated Snakefile, timed with `snakemake -n` (snakemake is not a
-   dependency of xitt: point XITT_SNAKEMAKE at an executable, or have it on PATH; without
-   it the Snakemake figures are null).
+3. The same DAG as a generated Snakefile, timed with `snakemake -n` (snakemake comes with
+   the dev extra only; XITT_SNAKEMAKE may point at another executable; without one the
+   Snakemake figures are null).
 
 Prints one line per figure and writes benchmarks/results/engine_overhead.json.
 Usage: .venv/bin/python benchmarks/engine_overhead.py [--n 1000] [--languages 40]
@@ -21,6 +21,7 @@ import os
 import platform
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -95,7 +96,8 @@ def snakefile(graph: Graph, out: Path) -> Path:
 
 
 def snakemake_dry_run(graph: Graph, directory: Path) -> float | None:
-    executable = os.environ.get("XITT_SNAKEMAKE") or shutil.which("snakemake")
+    beside = Path(sys.executable).parent / "snakemake"  # the dev extra installs it into the venv
+    executable = os.environ.get("XITT_SNAKEMAKE") or (str(beside) if beside.exists() else shutil.which("snakemake"))
     if not executable:
         print("snakemake not found: set XITT_SNAKEMAKE to compare", flush=True)
         return None
