@@ -326,3 +326,56 @@ def test_semb_reads_any_local_encoder_and_its_pooling(local_encoder, tmp_path):
 def test_semb_needs_the_study_encoder_only_when_it_uses_it():
     assert inputs_of("sentence_embedding", {"model": "encoder"}) == {"encoder"}
     assert inputs_of("sentence_embedding", {"model": "/models/sbert"}) == frozenset()
+
+
+# --- TaskEmb ---------------------------------------------------------------------------------
+
+
+def _task_model(local_encoder, task_name: str):
+    import torch
+
+    from xitt.measures.sentence_embedding import load_sentence_encoder
+    from xitt.models.heads import TaskModel, make_head
+    from xitt.world.catalog import TASKS
+
+    encoder, tokenizer, _ = load_sentence_encoder(str(local_encoder))
+    torch.manual_seed(1)
+    task = TASKS[task_name]
+    return TaskModel(encoder, make_head(task, 16, 0.1, 0.2), task, 32), tokenizer
+
+
+SENTIMENT = [{"text": t, "label": i % 2} for i, t in enumerate(TEXTS_A + TEXTS_B)]
+TAGGED = [{"tokens": t.split(), "tags": [i % 3 for i, _ in enumerate(t.split())]} for t in TEXTS_A + TEXTS_B]
+
+
+@pytest.mark.parametrize("task_name, examples", [("sentiment", SENTIMENT), ("pos", TAGGED)])
+def test_output_fisher_in_batches_equals_one_example_at_a_time(local_encoder, task_name, examples):
+    from xitt.measures.task_embedding import fisher_diagonal
+
+    model, tokenizer = _task_model(local_encoder, task_name)
+    batched = fisher_diagonal(model, tokenizer, examples, "outputs")
+    single = np.mean([fisher_diagonal(model, tokenizer, [e], "outputs") for e in examples], axis=0)
+    assert batched.shape == (2 * 16,)  # (embeddings + 1 layer) x hidden
+    np.testing.assert_allclose(batched, single, rtol=1e-6, atol=1e-14)
+    assert (batched >= 0).all() and batched.sum() > 0
+
+
+def test_parameter_fisher_is_the_mean_squared_gradient(local_encoder):
+    import torch
+
+    from xitt.measures.task_embedding import chosen_parameters, fisher_diagonal
+    from xitt.measures.text_embedding import cosine_matrix
+    from xitt.models.encode import encode_examples
+
+    model, tokenizer = _task_model(local_encoder, "sentiment")
+    fisher = fisher_diagonal(model, tokenizer, SENTIMENT[:2], "last_layer")
+    params = chosen_parameters(model, "last_layer")
+    by_hand = []
+    for example in SENTIMENT[:2]:
+        data = encode_examples(tokenizer, model.task, [example], 32)
+        batch = data.batch(np.array([0]), torch.device("cpu"))
+        loss = torch.log_softmax(model(batch.ids, batch.mask), -1)[0, example["label"]]
+        by_hand.append(torch.cat([g.flatten() ** 2 for g in torch.autograd.grad(loss, params)]).numpy())
+    np.testing.assert_allclose(fisher, np.mean(by_hand, axis=0), rtol=1e-5, atol=1e-12)
+    vectors = np.stack([fisher, fisher])
+    assert cosine_matrix(vectors, vectors)[0, 1] == pytest.approx(1.0)  # identical tasks: the maximum

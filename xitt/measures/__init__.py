@@ -50,7 +50,7 @@ MEASURES: dict[str, Signature] = {
         "source": Param("world", choices=("world", "uriel"), help="the built-in world's typology vectors, or URIEL+ for real languages"),
         "target_languages": Param("eval", choices=("eval", "train"), help="the target languages a task is compared with"),
     },
-    "task_embedding": {"samples": _SAMPLES, "parameters": Param("encoder", choices=("encoder", "last_layer"), help="whose gradients make the Fisher"), **_FINETUNE},
+    "task_embedding": {"samples": _SAMPLES, "parameters": Param("encoder", choices=("encoder", "last_layer", "outputs"), help="what the Fisher is taken over: encoder weights, the last layer's weights, or every layer's output states"), **_FINETUNE},
     "cka": {"samples": _SAMPLES, "pool": Param("mean", choices=("mean", "cls"), help="how token states become one vector"), **_FINETUNE},
     "logme": {"samples": _SAMPLES, "pool": _POOL},
     "h_score": {"samples": _SAMPLES, "pool": _POOL},
