@@ -332,12 +332,15 @@ def _toy_data(seed: int = 0) -> study.Data:
     units = [f"{t}@en" for t in tasks] + [f"{t}@*" for t in tasks]
     targets, languages = ["nli", "pos", "ner", "qa"], ["qaa", "qab", "qac"]
     similarities = {m: {u: {t: float(rng.normal()) for t in targets} for u in units} for m in ("text", "vocab")}
-    per_language = {(u, t, lang): 0.2 * similarities["text"][u][t] + 0.1 * float(rng.normal())
+    similarities["size"] = {u: {t: 1000.0 * (1 + len(u)) + (5000.0 if u.endswith("*") else 0.0) for t in targets} for u in units}
+    per_seed = {(u, t, lang, s): 0.2 * similarities["text"][u][t] + 0.1 * float(rng.normal())
+                for u in units for t in targets for lang in languages for s in (1, 2, 3)}
+    per_language = {(u, t, lang): float(np.mean([per_seed[(u, t, lang, s)] for s in (1, 2, 3)]))
                     for u in units for t in targets for lang in languages}
     gains = {(u, t): float(np.mean([per_language[(u, t, lang)] for lang in languages])) for u in units for t in targets}
     performance = {k: 0.6 + v for k, v in gains.items()}
     sets = {"all": units, "english": units[:5], "multilingual": units[5:]}
-    return study.Data(gains, per_language, similarities, sets, performance)
+    return study.Data(gains, per_language, similarities, sets, performance, per_seed)
 
 
 @pytest.mark.parametrize("per", ["target", "pooled", "language"])
@@ -353,6 +356,7 @@ def test_report_keeps_the_keys_the_terminal_report_reads(per):
         assert {"similarity", "method", "group", "left", "right", "r_left", "r_right", "difference"} <= set(c)
     if per != "target":  # pooled and per-language rows span several targets, so the shuffles are blocked
         assert all(r["p_method"] == "blocked monte carlo" for r in result["rows"] if r["scope"] == "all")
+    assert result["unit_of_analysis"] == "seed_mean" and "averaged over seeds" in result["unit"]
     pooled_text = [r for r in result["rows"] if r["similarity"] == "text" and r["scope"] == "all" and r["method"] == "spearman"]
     assert all(r["r"] > 0 for r in pooled_text)  # gains were built from the text similarity
     assert {r["target"] for r in result["ranking"]} == {"nli", "pos", "ner", "qa", "mean"}
@@ -361,7 +365,11 @@ def test_report_keeps_the_keys_the_terminal_report_reads(per):
 
 def test_settings_default_to_their_declared_values():
     options = study.Options.of(["spearman"], "target", {"permutation": 10000})
-    assert (options.permutations, options.bootstrap, options.adjust, options.seed, options.level, options.blocked) == (10000, 1000, "holm", 0, 0.95, "none")
+    assert (options.permutations, options.bootstrap, options.adjust, options.seed, options.level, options.blocked) == (10000, 1000, "holm", 0, 0.95, "auto")
+    assert (options.unit, options.partial, options.blocking) == ("seed_mean", "none", "none")
+    assert study.Options.of(["spearman"], "pooled", {}).blocking == "target"
+    assert study.Options.of(["spearman"], "language", {}).blocking == "target"
+    assert study.Options.of(["spearman"], "pooled", {"blocked": "none"}).blocking == "none"
 
 
 # --- gains ------------------------------------------------------------------------------
@@ -376,3 +384,50 @@ def test_gains_are_run_minus_baseline_and_summary_skips_source_language():
     (summary,) = zero_shot_summary(table, {"pos": ["en"]})
     assert summary["gain"] == pytest.approx((0.05 + 0.1) / 2)
     assert summary["spread"] == pytest.approx(0.025)
+
+
+# --- unit of analysis, blocking and partial correlation in a report ----------------------
+
+
+@pytest.mark.parametrize("per", ["target", "pooled", "language"])
+def test_each_seed_as_a_row_shuffles_and_resamples_whole_units(per):
+    data = _toy_data()
+    options = study.Options.of(["spearman"], per, {"bootstrap": 200, "permutation": 400, "unit": "seed"})
+    result = study.report(data, options, [["english", "multilingual"]])
+    seed_mean = study.report(data, study.Options.of(["spearman"], per, {"bootstrap": 200, "permutation": 400}), [])
+    assert result["unit_of_analysis"] == "seed" and "one row per seed" in result["unit"]
+    prefix = "unit-level " if per == "target" else "blocked unit-level "  # exact when few units: 5! <= 400
+    for row, averaged in zip(result["rows"], seed_mean["rows"]):
+        assert (row["group"], row["scope"]) == (averaged["group"], averaged["scope"])
+        assert row["n"] == 3 * averaged["n"] and row["units"] == averaged["n"]  # three seeds per unit
+        assert row["p_method"] in (prefix + "exact", prefix + "monte carlo")
+    assert all(c["n_shared"] >= 9 for c in result["comparisons"])
+    assert all("steiger_z" not in m for m in result["measure_comparisons"])  # Steiger assumes independent rows
+
+
+def test_seed_rows_of_a_target_are_its_units_per_seed_gains():
+    data = _toy_data()
+    (group, obs), *_ = study.groups("target", data.sets["all"], data, "text", "seed")
+    first = obs[0]
+    languages = ["qaa", "qab", "qac"]
+    assert first.y == pytest.approx(np.mean([data.per_seed[(first.unit, group, lang, first.seed)] for lang in languages]), abs=1e-12)
+    assert [o.seed for o in obs[:3]] == [1, 2, 3] and len({o.cluster for o in obs[:3]}) == 1
+
+
+def test_partial_rows_match_pingouin_and_need_a_known_covariate():
+    data = _toy_data()
+    options = study.Options.of(["spearman", "pearson", "kendall"], "target", {"partial": "size", "bootstrap": 0, "permutation": 0})
+    rows = study.partial_rows(data, options)
+    assert {r["method"] for r in rows} == {"spearman", "pearson"} and {r["similarity"] for r in rows} == {"text", "vocab"}
+    row = next(r for r in rows if (r["similarity"], r["method"], r["scope"], r["group"]) == ("text", "spearman", "all", "ner"))
+    frame = pd.DataFrame({
+        "x": [data.similarities["text"][u]["ner"] for u in data.sets["all"]],
+        "y": [data.gains[(u, "ner")] for u in data.sets["all"]],
+        "z": [data.similarities["size"][u]["ner"] for u in data.sets["all"]],
+    })
+    reference = pingouin.partial_corr(frame, "x", "y", covar="z", method="spearman")
+    assert row["r"] == pytest.approx(reference["r"].iloc[0], abs=1e-10)
+    assert row["p"] == pytest.approx(reference["p_val"].iloc[0], abs=1e-10)
+    assert row["p_adjusted"] >= row["p"]
+    with pytest.raises(ValueError, match="not a similarity"):
+        study.partial_rows(data, study.Options.of(["spearman"], "target", {"partial": "lexicon"}))

@@ -6,6 +6,7 @@ from collections import defaultdict
 from statistics import mean
 
 from xitt.engine.registry import StepContext, op
+from xitt.errors import UserError
 from xitt.stats import adjust, coefficients, compare, correlation, partial, ranking, resampling, study
 
 
@@ -38,13 +39,18 @@ def gains(ctx: StepContext) -> dict:
 
 def _study_data(params: dict, gain_result: dict, similarities: dict) -> "study.Data":
     """The plain tables the study needs: zero-shot gains (source languages left out),
-    the similarity values, the scopes ("all" and each set when there are several), and
-    performance after transfer (zero-shot baseline score + gain) for the ranking metrics."""
+    seed-averaged and per seed, the similarity values, the scopes ("all" and each set
+    when there are several), and performance after transfer (zero-shot baseline score +
+    gain) for the ranking metrics."""
     sources = gain_result["train_languages"]
     gains = {(r["intermediate"], r["target"]): r["gain"] for r in gain_result["summary"]}
     per_language = {
         (r["intermediate"], r["target"], r["language"]): r["gain"]
         for r in gain_result["per_language"] if r["language"] not in sources.get(r["target"], ())
+    }
+    per_seed = {
+        (r["intermediate"], r["target"], r["language"], r["seed"]): r["gain"]
+        for r in gain_result["table"] if r["language"] not in sources.get(r["target"], ())
     }
     baseline: dict[str, list[float]] = defaultdict(list)
     for b in gain_result["baseline"]:
@@ -53,7 +59,7 @@ def _study_data(params: dict, gain_result: dict, similarities: dict) -> "study.D
     performance = {(u, t): mean(baseline[t]) + g for (u, t), g in gains.items() if baseline[t]}
     sets = params["sets"]
     scopes = {"all": sorted({u for u, _ in gains}), **({name: list(units) for name, units in sets.items()} if len(sets) > 1 else {})}
-    return study.Data(gains, per_language, similarities, scopes, performance)
+    return study.Data(gains, per_language, similarities, scopes, performance, per_seed)
 
 
 @op("stats.correlate", helpers=[_study_data, study, correlation, resampling, coefficients, compare, adjust, partial, ranking])
@@ -63,4 +69,9 @@ def correlate(ctx: StepContext) -> dict:
     similarities = {name: artifact.result["values"] for name, artifact in zip(p["similarities"], ctx.inputs["similarities"])}
     data = _study_data(p, ctx.inputs["gains"].result, similarities)
     options = study.Options.of(p["methods"], p["per"], p["settings"])
+    if options.partial != "none" and options.partial not in similarities:
+        raise UserError(
+            f"partial({options.partial}): '{options.partial}' is not a similarity of this correlate statement",
+            hint=f"control for one of {', '.join(similarities)}, e.g. declare `similarity data = size(measure: size)`, correlate similarity.* and write partial(data)",
+        )
     return study.report(data, options, p["compare"])

@@ -28,7 +28,7 @@ class Correlation:
     n: int
     r: float | None  # None when undefined (fewer than 3 points, or a constant input)
     p: float | None  # two-sided
-    p_method: str = "none"  # "exact", "monte carlo", "blocked ...", "asymptotic" or "none"
+    p_method: str = "none"  # "exact", "monte carlo", "blocked ...", "unit-level ...", "asymptotic" or "none"
     ci_low: float | None = None
     ci_high: float | None = None
     ci_method: str = "none"  # "bca", "percentile" (BCa degenerated: see ci_note) or "none"
@@ -42,11 +42,14 @@ def streams(seed: int) -> tuple[np.random.Generator, np.random.Generator]:
 
 
 def correlate(method: str, x, y, permutations: int = 1000, bootstrap: int = 0, seed: int = 0,
-              level: float = 0.95, blocks: Sequence | None = None) -> Correlation:
+              level: float = 0.95, blocks: Sequence | None = None, clusters: Sequence | None = None) -> Correlation:
     """The coefficient of (x, y) with its p-value and, when ``bootstrap`` > 0, its CI.
 
-    ``permutations`` = 0 gives scipy's asymptotic p-value instead (none for weighted tau);
-    ``blocks`` restricts the shuffles to rows that share a block (a target, a language).
+    ``permutations`` = 0 gives scipy's asymptotic p-value instead (none for weighted tau,
+    and none with blocks or clusters, whose structure the asymptotic test ignores);
+    ``blocks`` restricts the shuffles to rows that share a block (a target, a language);
+    ``clusters`` names the unit of each row when a unit has several rows (its seeds):
+    the permutation then moves whole units and the bootstrap resamples whole units.
     """
     if method not in METHODS:
         raise ValueError(f"unknown correlation method {method!r}")
@@ -57,11 +60,11 @@ def correlate(method: str, x, y, permutations: int = 1000, bootstrap: int = 0, s
     r = coefficient(method, x, y)
     permutation_rng, bootstrap_rng = streams(seed)
     if permutations > 0:
-        test = permutation_test(method, x, y, permutations, permutation_rng, blocks)
+        test = permutation_test(method, x, y, permutations, permutation_rng, blocks, clusters)
         p, p_method = test.p, test.kind
-    elif method in _ASYMPTOTIC:
+    elif method in _ASYMPTOTIC and blocks is None and clusters is None:  # it assumes independent rows
         p, p_method = float(_ASYMPTOTIC[method](x, y).pvalue), "asymptotic"
     else:
         p, p_method = None, "none"
-    ci = bootstrap_interval(method, x, y, bootstrap, bootstrap_rng, level)
+    ci = bootstrap_interval(method, x, y, bootstrap, bootstrap_rng, level, clusters)
     return Correlation(method, n, r, p, p_method, ci.low, ci.high, ci.method, ci.note)

@@ -1,8 +1,9 @@
 """Permutation p-values and bootstrap confidence intervals, vectorised over resamples.
 
 Permutation: exact enumeration when every ordering can be visited within the
-resample budget (small n), Monte Carlo otherwise, and blocked (shuffling only within
-a target or a language) when rows are not exchangeable across blocks.
+resample budget (small n), Monte Carlo otherwise, blocked (shuffling only within
+a target or a language) when rows are not exchangeable across blocks, and unit-level
+(whole units move) when one unit contributes several rows (one per seed).
 Bootstrap: BCa (Efron 1987), falling back to the percentile interval when BCa
 degenerates, and the result says so. All randomness comes from a numpy Generator, so
 a seed fixes every number.
@@ -31,7 +32,7 @@ class Permutation:
     """A two-sided permutation p-value and how it was obtained."""
 
     p: float
-    kind: str  # "exact" | "monte carlo" | "blocked exact" | "blocked monte carlo"
+    kind: str  # ["blocked "]["unit-level "]("exact" | "monte carlo")
     resamples: int
 
 
@@ -123,23 +124,59 @@ def orderings(n: int, blocks: Sequence | None = None) -> int:
     return math.prod(math.factorial(len(m)) for m in _block_members(blocks))
 
 
+def unit_members(clusters: Sequence, blocks: Sequence | None = None) -> tuple[np.ndarray, list | None]:
+    """Rows of each unit as a (units, rows per unit) matrix, and each unit's block.
+
+    A unit (an (intermediate, target) pair whose seeds are separate rows) moves as a
+    whole in a permutation, so every unit needs the same number of rows and must lie
+    inside one block.
+    """
+    members = _block_members(clusters)
+    sizes = {len(m) for m in members}
+    if len(sizes) != 1:
+        raise ValueError(f"every unit needs the same number of rows to be shuffled as a whole, got sizes {sorted(sizes)}")
+    if blocks is None:
+        return np.stack(members), None
+    blocks = np.asarray(blocks)
+    for m in members:
+        if len(set(blocks[m].tolist())) != 1:
+            raise ValueError("a unit spans two blocks; units must be nested in blocks")
+    return np.stack(members), [blocks[m[0]] for m in members]
+
+
+def _lift(unit_orders: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """Row orders from orders of whole units: row j of unit c takes row j of unit order[c]."""
+    orders = np.empty((len(unit_orders), members.size), dtype=np.intp)
+    orders[:, members.ravel()] = members[unit_orders].reshape(len(unit_orders), -1)
+    return orders
+
+
 def permutation_test(
-    method: str, x, y, resamples: int, rng: np.random.Generator, blocks: Sequence | None = None
+    method: str, x, y, resamples: int, rng: np.random.Generator, blocks: Sequence | None = None,
+    clusters: Sequence | None = None,
 ) -> Permutation:
     """Two-sided p-value of the coefficient: how often a shuffle of ``y`` reaches |r|.
 
     Exact (all orderings, identity included) when their number is at most ``resamples``;
     otherwise Monte Carlo with p = (hits + 1) / (resamples + 1), never 0 (Phipson and
     Smyth 2010). Both conventions are those of scipy.stats.permutation_test.
+    ``blocks`` keeps every shuffle inside a block; ``clusters`` shuffles whole units
+    (the seeds of one (intermediate, target) move together), since the units, not the
+    rows, are what is exchangeable under the null.
     """
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    prefix = "blocked " if blocks is not None else ""
+    prefix = ("blocked " if blocks is not None else "") + ("unit-level " if clusters is not None else "")
+    if clusters is None:
+        items, item_blocks, lift = len(x), blocks, (lambda o: o)
+    else:
+        members, item_blocks = unit_members(clusters, blocks)
+        items, lift = len(members), (lambda o: _lift(o, members))
     observed = abs(null_distribution(method, x, y, np.arange(len(x))[None, :])[0])
     tolerance = abs(observed) * np.finfo(float).eps * 100
-    if orderings(len(x), blocks) <= resamples:
-        null = np.abs(null_distribution(method, x, y, all_orders(len(x), blocks)))
+    if orderings(items, item_blocks) <= resamples:
+        null = np.abs(null_distribution(method, x, y, lift(all_orders(items, item_blocks))))
         return Permutation(float(np.mean(null >= observed - tolerance)), prefix + "exact", len(null))
-    null = np.abs(null_distribution(method, x, y, random_orders(len(x), resamples, rng, blocks)))
+    null = np.abs(null_distribution(method, x, y, lift(random_orders(items, resamples, rng, item_blocks))))
     hits = int(np.count_nonzero(null >= observed - tolerance))
     return Permutation((hits + 1) / (resamples + 1), prefix + "monte carlo", resamples)
 

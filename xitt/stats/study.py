@@ -1,15 +1,17 @@
 """A study's correlation report: every test of one `correlate` statement, from plain tables.
 
 Input: seed-averaged gains per (intermediate, target) — the default unit of analysis —
-and per (intermediate, target, language), the similarity values, and the intermediate
-sets. Output: JSON-ready rows of correlations (with p, adjusted p and CI), comparisons of
-intermediate sets and of measures, repeated-measures correlations across languages,
-and ranking quality. Pure: no engine, no files.
+and per (intermediate, target, language), the per-seed gains (for `unit(seed)`), the
+similarity values, and the intermediate sets. Output: JSON-ready rows of correlations
+(with p, adjusted p and CI), comparisons of intermediate sets and of measures, partial
+correlations, repeated-measures correlations across languages, and ranking quality.
+Pure: no engine, no files.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
 from itertools import combinations
 from typing import Iterator, Mapping, Sequence
 
@@ -19,10 +21,19 @@ from xitt.stats import setting
 from xitt.stats.adjust import adjust
 from xitt.stats.compare import fisher_z, paired_bootstrap, steiger
 from xitt.stats.correlation import correlate, streams
-from xitt.stats.partial import repeated_measures_correlation
+from xitt.stats.partial import partial_correlation, repeated_measures_correlation
 from xitt.stats.ranking import best_source_rank, ndcg_at_k, regret_at_k
 
-UNIT = "seed-averaged zero-shot gain per (intermediate, target)"
+UNITS = ("seed_mean", "seed")
+
+
+def unit_description(per: str, unit: str) -> str:
+    """The unit of analysis in words: what one row of a correlation is."""
+    row = "(intermediate, target) in one language" if per == "language" else "(intermediate, target)"
+    over = "" if per == "language" else "averaged over the zero-shot languages, "
+    if unit == "seed":
+        return f"{row} and seed: zero-shot gain {over}one row per seed; whole {row} units are shuffled and resampled"
+    return f"{row}: zero-shot gain {over}averaged over seeds"
 
 
 @dataclass(frozen=True)
@@ -36,24 +47,43 @@ class Options:
     adjust: str
     seed: int
     level: float
-    blocked: str
+    blocked: str  # "auto" | "none" | "target"
     top: int
+    unit: str = "seed_mean"  # "seed_mean" | "seed"
+    partial: str = "none"  # a similarity to control for, or "none"
 
     @classmethod
     def of(cls, methods: Sequence[str], per: str, settings: Mapping) -> "Options":
-        names = ("permutation", "bootstrap", "adjust", "seed", "confidence", "blocked", "top")
+        names = ("permutation", "bootstrap", "adjust", "seed", "confidence", "blocked", "top", "unit", "partial")
         return cls(tuple(methods), per, *(setting(dict(settings), n) for n in names))
+
+    @property
+    def blocking(self) -> str:
+        """The blocks shuffles stay in: ``auto`` blocks by target wherever a group spans
+        several targets (pooled, per language), since gains differ in scale by target.
+        No group spans several languages (similarities are per (intermediate, target)),
+        so there is no blocking by language here; permutation_test takes any blocks."""
+        by = self.blocked
+        if by == "auto":
+            by = "target" if self.per in ("pooled", "language") else "none"
+        return "none" if self.per == "target" else by  # a per-target group holds one target already
 
 
 @dataclass(frozen=True)
 class Observation:
-    """One row of a correlation: which unit, target and language it is, and its (x, y)."""
+    """One row of a correlation: which unit, target, language and seed it is, and its (x, y)."""
 
     unit: str
     target: str
     language: str
     x: float
     y: float
+    seed: int | None = None  # set when each seed is its own row
+
+    @property
+    def cluster(self) -> str:
+        """The (intermediate, target[, language]) unit whose seeds move together."""
+        return f"{self.unit}|{self.target}|{self.language}"
 
 
 @dataclass(frozen=True)
@@ -65,6 +95,7 @@ class Data:
     similarities: Mapping[str, Mapping[str, Mapping[str, float]]]  # name -> unit -> target -> value
     sets: Mapping[str, Sequence[str]]  # scope name -> its units; "all" first
     performance: Mapping[tuple[str, str], float]  # (intermediate, target) -> score after transfer
+    per_seed: Mapping[tuple[str, str, str, int], float] = field(default_factory=dict)  # (intermediate, target, language, seed) -> gain
 
 
 def task_of(unit: str) -> str:
@@ -72,19 +103,35 @@ def task_of(unit: str) -> str:
     return unit.split("@", 1)[0]
 
 
-def groups(per: str, units: Sequence[str], data: Data, similarity: str) -> Iterator[tuple[str, list[Observation]]]:
+def _outcomes(per: str, unit: str, data: Data) -> dict[tuple[str, str, str, int | None], float]:
+    """(intermediate, target, language or "", seed or None) -> gain, at the unit of analysis."""
+    if unit == "seed":
+        if not data.per_seed:
+            raise ValueError("unit(seed) needs the per-seed gains")
+        if per == "language":
+            return dict(data.per_seed)
+        languages: dict[tuple, list[float]] = defaultdict(list)
+        for (u, t, _, s), gain in data.per_seed.items():
+            languages[(u, t, "", s)].append(gain)
+        return {key: float(np.mean(v)) for key, v in languages.items()}
+    if per == "language":
+        return {(u, t, lang, None): g for (u, t, lang), g in data.per_language.items()}
+    return {(u, t, "", None): g for (u, t), g in data.gains.items()}
+
+
+def groups(per: str, units: Sequence[str], data: Data, similarity: str, unit: str = "seed_mean") -> Iterator[tuple[str, list[Observation]]]:
     """(group name, observations) of one scope: one group per target or language, or one pooled."""
     values = data.similarities[similarity]
+    outcomes = _outcomes(per, unit, data)
     targets = sorted({t for _, t in data.gains})
+    languages = sorted({k[2] for k in outcomes})
+    seeds = sorted({k[3] for k in outcomes}, key=lambda s: (s is None, s))
+    rows = [Observation(u, t, lang, values[u][t], outcomes[(u, t, lang, s)], s)
+            for lang in languages for t in targets for u in units for s in seeds if (u, t, lang, s) in outcomes]
     if per == "language":
-        languages = sorted({lang for _, _, lang in data.per_language})
         for lang in languages:
-            yield lang, [Observation(u, t, lang, values[u][t], data.per_language[(u, t, lang)])
-                         for u in units for t in targets if (u, t, lang) in data.per_language]
-        return
-    pairs = [(u, t) for t in targets for u in units if (u, t) in data.gains]
-    rows = [Observation(u, t, "", values[u][t], data.gains[(u, t)]) for u, t in pairs]
-    if per == "pooled":
+            yield lang, [o for o in rows if o.language == lang]
+    elif per == "pooled":
         yield "pooled", rows
     else:
         for target in targets:
@@ -92,9 +139,12 @@ def groups(per: str, units: Sequence[str], data: Data, similarity: str) -> Itera
 
 
 def _blocks(options: Options, rows: Sequence[Observation]) -> list[str] | None:
-    if options.blocked == "none" or options.per == options.blocked:
-        return None
-    return [getattr(o, options.blocked) for o in rows]
+    by = options.blocking
+    return None if by == "none" else [getattr(o, by) for o in rows]
+
+
+def _clusters(options: Options, rows: Sequence[Observation]) -> list[str] | None:
+    return [o.cluster for o in rows] if options.unit == "seed" else None
 
 
 def correlation_rows(data: Data, options: Options) -> list[dict]:
@@ -102,11 +152,14 @@ def correlation_rows(data: Data, options: Options) -> list[dict]:
     rows = []
     for name in data.similarities:
         for scope, units in data.sets.items():
-            for group, obs in groups(options.per, units, data, name):
+            for group, obs in groups(options.per, units, data, name, options.unit):
                 x, y = [o.x for o in obs], [o.y for o in obs]
+                clusters = _clusters(options, obs)
                 for method in options.methods:
-                    c = correlate(method, x, y, options.permutations, options.bootstrap, options.seed, options.level, _blocks(options, obs))
-                    rows.append({"similarity": name, "scope": scope, "group": group, **asdict(c)})
+                    c = correlate(method, x, y, options.permutations, options.bootstrap, options.seed, options.level,
+                                  _blocks(options, obs), clusters)
+                    units_count = len(set(clusters)) if clusters else len(obs)
+                    rows.append({"similarity": name, "scope": scope, "group": group, **asdict(c), "units": units_count})
     for row, p in zip(rows, adjust([r["p"] for r in rows], options.adjust)):
         row["p_adjusted"] = p
     return rows
@@ -122,17 +175,19 @@ def set_comparisons(data: Data, options: Options, pairs: Sequence[Sequence[str]]
     """Does the correlation change between two intermediate sets (English vs multilingual)?
 
     Paired bootstrap of r_left - r_right on the units both sets share (the same task, and
-    target, and language), resampling whole targets when a group spans several; Fisher's
-    z for independent samples when the sets share no units.
+    target, language and seed), resampling whole targets when a group spans several and
+    whole units when seeds are rows; Fisher's z for independent samples when the sets
+    share fewer than 3 units.
     """
     index = {(r["similarity"], r["method"], r["scope"], r["group"]): r for r in rows}
     out = []
     for left, right in pairs:
         for name in data.similarities:
-            left_groups = dict(groups(options.per, data.sets[left], data, name))
-            for group, right_obs in groups(options.per, data.sets[right], data, name):
-                shared_left, shared_right = _paired(left_groups.get(group, []), right_obs, lambda o: (task_of(o.unit), o.target, o.language))
-                clusters = [o.target for o in shared_left] if options.per != "target" else None
+            left_groups = dict(groups(options.per, data.sets[left], data, name, options.unit))
+            for group, right_obs in groups(options.per, data.sets[right], data, name, options.unit):
+                shared_left, shared_right = _paired(left_groups.get(group, []), right_obs, lambda o: (task_of(o.unit), o.target, o.language, o.seed))
+                clusters = ([o.target for o in shared_left] if options.per != "target"
+                            else [f"{task_of(o.unit)}|{o.target}" for o in shared_left] if options.unit == "seed" else None)
                 for method in options.methods:
                     a, b = index.get((name, method, left, group)), index.get((name, method, right, group))
                     if not a or not b or a["r"] is None or b["r"] is None:
@@ -160,24 +215,59 @@ def _difference_test(method, left, right, a, b, clusters, options: Options) -> d
 
 def measure_comparisons(data: Data, options: Options) -> list[dict]:
     """Which of two measures tracks the same gains better: paired bootstrap of r_A - r_B,
-    and Steiger's z for Pearson (both correlations share the gains)."""
+    and Steiger's z for Pearson (both correlations share the gains; it assumes independent
+    rows, so it is left out when seeds are rows)."""
     out = []
     for first, second in combinations(list(data.similarities), 2):
-        for (group, obs_a), (_, obs_b) in zip(groups(options.per, data.sets["all"], data, first), groups(options.per, data.sets["all"], data, second)):
+        pairs = zip(groups(options.per, data.sets["all"], data, first, options.unit), groups(options.per, data.sets["all"], data, second, options.unit))
+        for (group, obs_a), (_, obs_b) in pairs:
             xa, xb, y = np.array([o.x for o in obs_a]), np.array([o.x for o in obs_b]), np.array([o.y for o in obs_a])
             if len(y) < 4 or np.ptp(xa) == 0 or np.ptp(xb) == 0 or np.ptp(y) == 0:
                 continue
             for method in options.methods:
                 _, rng = streams(options.seed)
-                d = paired_bootstrap(method, xa, y, xb, y, options.bootstrap, rng, options.level)
+                d = paired_bootstrap(method, xa, y, xb, y, options.bootstrap, rng, options.level, _clusters(options, obs_a))
                 record = {"first": first, "second": second, "method": method, "group": group, "n": len(y), "difference": d.difference,
                           "ci_low": d.ci_low, "ci_high": d.ci_high, "ci_method": d.ci_method, "p_bootstrap": d.p}
-                if method == "pearson":
+                if method == "pearson" and options.unit == "seed_mean":
                     r_a, r_b, r_ab = (float(np.corrcoef(u, v)[0, 1]) for u, v in ((y, xa), (y, xb), (xa, xb)))
                     if max(abs(r_a), abs(r_b), abs(r_ab)) < 1:
                         s = steiger(r_a, r_b, r_ab, len(y))
                         record.update(steiger_z=s.z, p_steiger=s.p)
                 out.append(record)
+    return out
+
+
+PARTIAL_METHODS = ("pearson", "spearman")
+
+
+def partial_rows(data: Data, options: Options) -> list[dict]:
+    """Each similarity's correlation with the gains controlling for the ``partial`` covariate
+    (e.g. intermediate data size), per group on seed-averaged units, with the t-test p
+    (n - 3 degrees of freedom), adjusted together. Pearson and Spearman only; Spearman
+    when the statement asks for neither."""
+    covariate = options.partial
+    if covariate == "none":
+        return []
+    if covariate not in data.similarities:
+        raise ValueError(f"partial({covariate}): {covariate!r} is not a similarity of this correlate statement")
+    methods = [m for m in options.methods if m in PARTIAL_METHODS] or ["spearman"]
+    out = []
+    for name in data.similarities:
+        if name == covariate:
+            continue
+        for scope, units in data.sets.items():
+            controls = dict(groups(options.per, units, data, covariate))
+            for group, obs in groups(options.per, units, data, name):
+                x, y, z = (np.array(v, dtype=float) for v in ([o.x for o in obs], [o.y for o in obs], [o.x for o in controls[group]]))
+                if len(x) < 4 or np.ptp(x) == 0 or np.ptp(y) == 0 or np.ptp(z) == 0:
+                    continue
+                for method in methods:
+                    result = partial_correlation(x, y, z, method)
+                    out.append({"similarity": name, "covariate": covariate, "method": method, "scope": scope, "group": group,
+                                **asdict(result), "p_method": "t test"})
+    for record, p in zip(out, adjust([r["p"] for r in out], options.adjust)):
+        record["p_adjusted"] = p
     return out
 
 
@@ -238,16 +328,18 @@ def report(data: Data, options: Options, compare: Sequence[Sequence[str]] = ()) 
     rows = correlation_rows(data, options)
     return {
         "per": options.per,
-        "unit": UNIT,
+        "unit": unit_description(options.per, options.unit),
+        "unit_of_analysis": options.unit,
         "adjust": options.adjust,
         "permutations": options.permutations,
         "bootstrap": options.bootstrap,
         "confidence": options.level,
         "seed": options.seed,
-        "blocked": options.blocked,
+        "blocked": options.blocking,
         "rows": rows,
         "comparisons": set_comparisons(data, options, compare, rows),
         "measure_comparisons": measure_comparisons(data, options),
+        "partial": partial_rows(data, options),
         "repeated_measures": repeated_measures(data),
         "ranking": ranking(data, options),
     }
