@@ -607,3 +607,152 @@ def test_override_errors_render_against_the_set_text(tmp_path):
     assert errors[1].hint == "choose 'v'" and errors[2].hint == "did you mean 'train'?"
     out = rendered(caught.value)
     assert "--set:1:17: error:" in out and "train.target.lr=5\n" + " " * 16 + "^" in out
+
+
+# --- formatting ------------------------------------------------------------------------------
+
+from xitt.lang import fmt  # noqa: E402
+from xitt.lang.ast import shape  # noqa: E402
+from xitt.lang.highlight import STATEMENT_KEYWORDS, XittLexer  # noqa: E402
+
+
+def assert_round_trips(text: str) -> str:
+    """``fmt`` is idempotent and keeps the program; the formatted text."""
+    once = fmt(text)
+    assert fmt(once) == once
+    assert shape(parse(once, "f.xitt")) == shape(parse(text, "f.xitt"))
+    return once
+
+
+def test_fmt_lays_out_canonically_and_keeps_comments():
+    messy = (
+        "# head comment\n\n\n"
+        "experiment   study   # trailing\n"
+        "world toy( languages:3 ,seed:1)\n"
+        "model base=toy_mlm(layers:1,hidden:32)\n"
+        "tasks english=toy.{nli,sentiment}@en\n"
+        "tasks t = toy.{ paraphrase , pos @ {en,qaa}} train@en eval@*\n"
+        "tasks u = (english|toy.qa @ *) - toy.nli@en\n"
+        "train intermediate(lr:[1E-4,+5e-4],epochs:1..3)\n"
+        "seeds 1 ,2\n"
+        "correlate spearman,kendall(similarity.*,gain)\n"
+        "   # a comment inside a statement\n"
+        "   per target with permutation(100),adjust(holm)\n"
+        "report table,heatmap(gain) to \"r/\\\"x\\\"\"\n\n\n"
+        "# tail\n\n"
+    )
+    assert assert_round_trips(messy) == (
+        "# head comment\n\n"
+        "experiment study  # trailing\n"
+        "world toy(languages: 3, seed: 1)\n"
+        "model base = toy_mlm(layers: 1, hidden: 32)\n"
+        "tasks english = toy.{nli, sentiment} @ en\n"
+        "tasks t       = toy.{paraphrase, pos @ {en, qaa}} train @ en eval @ *\n"
+        "tasks u       = (english | toy.qa @ *) - toy.nli @ en\n"
+        "train intermediate(lr: [1e-4, 5e-4], epochs: 1..3)\n"
+        "seeds 1, 2\n"
+        "# a comment inside a statement\n"
+        "correlate spearman, kendall(similarity.*, gain) per target with permutation(100), adjust(holm)\n"
+        'report table, heatmap(gain) to "r/\\"x\\""\n\n'
+        "# tail\n"
+    )
+
+
+def test_fmt_breaks_a_long_correlate_at_with_and_keeps_statements_apart():
+    long = "correlate spearman, kendall, pearson(similarity.*, gain) per language with bootstrap(2000), permutation(10000), adjust(holm)"
+    out = assert_round_trips(f"seeds 1 {long} # note\n")
+    assert out == (
+        "seeds 1  # note\n"
+        "correlate spearman, kendall, pearson(similarity.*, gain) per language\n"
+        "    with bootstrap(2000), permutation(10000), adjust(holm)\n"
+    )
+
+
+def test_fmt_refuses_a_file_with_syntax_errors():
+    with pytest.raises(ProgramError):
+        fmt("world toy(languages: 3\n")
+
+
+@pytest.mark.parametrize("path", sorted(p for p in (REPO / "experiments").glob("*.xitt") if p.is_file()), ids=lambda p: p.name)
+def test_example_files_are_formatted_and_round_trip(path):
+    text = path.read_text()
+    assert assert_round_trips(text) == text
+
+
+def test_xitt_fmt_command(tmp_path):
+    from xitt.cli import main
+
+    path = write(tmp_path, "experiment   x\nseeds 1,2\n")
+    assert main(["fmt", "--check", str(path)]) == 1
+    assert path.read_text() == "experiment   x\nseeds 1,2\n"
+    assert main(["fmt", str(path)]) == 0
+    assert path.read_text() == "experiment x\nseeds 1, 2\n"
+    assert main(["fmt", "--check", str(path)]) == 0
+    bad = write(tmp_path, "seeds 1,,2\n", "bad.xitt")
+    assert main(["fmt", str(bad)]) == 2
+
+
+# --- highlighting ----------------------------------------------------------------------------
+
+
+def test_the_lexer_knows_every_statement_keyword_of_the_grammar():
+    assert set(statement_keywords()) <= set(STATEMENT_KEYWORDS)
+    from pygments.lexers import get_lexer_by_name, get_lexer_for_filename
+    from pygments.token import Token
+
+    assert isinstance(get_lexer_by_name("xitt"), XittLexer)  # registered for editors and pygmentize
+    assert isinstance(get_lexer_for_filename("study.xitt"), XittLexer)
+    tokens = list(XittLexer().get_tokens('tasks a = toy.{nli} @ en  # note\nlet r = [1e-4, $x, "s", true, 1..3]\n'))
+    kinds = {value: kind for kind, value in tokens}
+    assert kinds["tasks"] in Token.Keyword and kinds["# note"] in Token.Comment
+    assert kinds["1e-4"] in Token.Number and kinds["$x"] in Token.Name.Variable
+    assert kinds['"s"'] in Token.String and kinds["true"] in Token.Keyword.Constant
+    assert "".join(v for _, v in tokens) == 'tasks a = toy.{nli} @ en  # note\nlet r = [1e-4, $x, "s", true, 1..3]\n'
+
+
+def test_error_snippets_are_highlighted_on_a_colour_terminal(tmp_path):
+    with pytest.raises(ProgramError) as caught:
+        load_program(write(tmp_path, VALID.replace("toy.{nli, sentiment}", "toy.{nli, sentimnt}")))
+    out = io.StringIO()
+    render_error(caught.value, Console(file=out, width=200, force_terminal=True, color_system="standard"))
+    line = next(l for l in out.getvalue().splitlines() if "sentimnt" in l and "error" not in l)
+    assert "\x1b[1;35mtasks" in line  # the keyword in bold magenta
+    assert "sentimnt" in rendered(caught.value)  # and plain where colour is off
+
+
+# --- several syntax errors, data declarations, the grammar as package data --------------------
+
+
+def test_several_syntax_errors_are_reported_in_one_pass(tmp_path):
+    text = VALID.replace("world toy(languages: 3, seed: 1)", "world toy(languages: 3, seed: 1").replace(
+        "similarity text = text_embedding(samples: 32)", "similarity text = text_embedding(samples: )"
+    ) + "seeds 1,,2\n"
+    errors = errors_of(tmp_path, text)
+    assert [e.location.line for e in errors] == [2, 6, 11]
+    assert all(e.location.file.endswith("study.xitt") for e in errors)
+    assert "3 errors" in rendered(ProgramErrors(errors))
+
+
+def test_data_declares_a_real_tasks_files(tmp_path):
+    head = 'experiment x\nmodel base = hf("xlm-roberta-large")\ntasks i = hub.{mnli} @ en\ntasks t = hub.{xnli, panx} train @ en eval @ *\n'
+    program = load_program(write(tmp_path, head + 'data xnli = local("/data/xnli/xnli.{split}.tsv", dev: "dev_2k")\n'))
+    (data,) = program.data
+    assert (data.task, data.kind, data.path, data.splits) == ("xnli", "local", "/data/xnli/xnli.{split}.tsv", (("dev", "dev_2k"),))
+    bad = head + 'data xnlii = local("a")\ndata panx = local("a/{lang}", foo: "x")\ndata mnli = files("x")\ndata qqp = local("q")\n'
+    messages = [e.message for e in errors_of(tmp_path, bad)]
+    assert messages == [
+        "unknown real task 'xnlii'",
+        "unknown placeholder '{lang}' in the path",
+        "unknown parameter 'foo' of local",
+        "unknown data kind 'files'",
+        "'qqp' has files declared but no task set uses it",
+    ]
+
+
+def test_the_grammar_is_package_data():
+    from xitt.lang.parser import GRAMMAR
+
+    assert GRAMMAR.parent == Path(__file__).resolve().parents[1] / "xitt" / "lang"
+    assert (REPO / "grammar" / "xitt.lark").read_text() == GRAMMAR.read_text()  # the documented path links to it
+    pyproject = (REPO / "pyproject.toml").read_text()
+    assert '"xitt.lang" = ["*.lark"]' in pyproject

@@ -197,7 +197,24 @@ def cmd_gc(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def cmd_fmt(args: argparse.Namespace, console: Console) -> int:
+    """Lay .xitt files out canonically, in place; with --check, only say which would change."""
+    from xitt.lang.format import fmt, format_file
+
+    if args.files == ["-"]:  # editors: stdin to stdout
+        sys.stdout.write(fmt(sys.stdin.read(), "<stdin>"))
+        return 0
+    changed = [name for name in args.files if format_file(name, write=not args.check)]
+    for name in changed:
+        console.print(f"{'would reformat' if args.check else 'reformatted'} {name}")
+    console.print(f"{len(changed)} of {len(args.files)} files {'would change' if args.check else 'changed'}")
+    return 1 if args.check and changed else 0
+
+
 COMMANDS = {"check": cmd_check, "plan": cmd_plan, "run": cmd_run, "explain": cmd_explain, "status": cmd_status, "gc": cmd_gc}
+
+
+COMMANDS["fmt"] = cmd_fmt  # added apart from the table above, which other commands extend
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -230,6 +247,9 @@ def build_parser() -> argparse.ArgumentParser:
     gc_parser.add_argument("files", nargs="+", metavar="file")
     gc_parser.add_argument("--dry-run", action="store_true", help="say what would go, remove nothing")
     gc_parser.add_argument("--keep-weights", action="store_true", help="keep the files of keep=False ops (model weights)")
+    fmt_parser = sub.add_parser("fmt", help="lay .xitt files out canonically (in place)")
+    fmt_parser.add_argument("files", nargs="+", metavar="file", help="files to format; '-' reads stdin and writes stdout")
+    fmt_parser.add_argument("--check", action="store_true", help="change nothing; exit 1 when a file is not formatted")
     return parser
 
 

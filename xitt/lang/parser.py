@@ -79,6 +79,11 @@ def parse(text: str, filename: str) -> ast.Module:
     return ast.Module(filename=filename, text=text, statements=statements)
 
 
+def statement_lines(text: str) -> list[tuple[int, int]]:
+    """The first and last line of each statement of a file that parses (for ``fmt``)."""
+    return [(child.meta.line, child.meta.end_line) for child in _lark().parse(text).children]
+
+
 def _blank_statement(text: str, line: int) -> str:
     """``text`` with the statement around ``line`` replaced by spaces, newlines kept.
 
