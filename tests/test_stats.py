@@ -3,7 +3,10 @@ and simulation where there is no reference (coverage, test size)."""
 
 from __future__ import annotations
 
+import itertools
+import json
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -13,6 +16,11 @@ from scipy import stats
 from sklearn.metrics import ndcg_score
 from statsmodels.stats.multitest import multipletests
 
+import xitt.ops.statistics  # noqa: F401  (registers the stats ops)
+from xitt.engine.registry import StepContext, get_op
+from xitt.engine.store import RESULT_FILE, Artifact
+from xitt.errors import UserError
+from xitt.lang import load_program
 from xitt.stats import study
 from xitt.stats.adjust import adjust
 from xitt.stats.coefficients import METHODS, coefficient, rows_function
@@ -30,6 +38,7 @@ from xitt.stats.resampling import (
     orderings,
     permutation_test,
     random_orders,
+    unit_members,
 )
 
 SCIPY = {
@@ -431,3 +440,161 @@ def test_partial_rows_match_pingouin_and_need_a_known_covariate():
     assert row["p_adjusted"] >= row["p"]
     with pytest.raises(ValueError, match="not a similarity"):
         study.partial_rows(data, study.Options.of(["spearman"], "target", {"partial": "lexicon"}))
+
+
+# --- more references: enumeration by hand, scipy's bootstrap of a difference ------------
+
+
+def _enumerated_p(method: str, x, y, orders) -> float:
+    """p of |r| over every listed reordering of x, each coefficient from scipy."""
+    observed = abs(SCIPY[method](x, y))
+    null = np.array([abs(SCIPY[method](x[o], y)) for o in orders])
+    return float(np.mean(null >= observed - 1e-12))
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_blocked_exact_permutation_matches_enumeration_with_scipy(method):
+    x, y = _related(7, 14, rho=0.5)
+    blocks = ["a", "a", "a", "b", "b", "b", "b"]
+    orders = []
+    for first in itertools.permutations([0, 1, 2]):
+        for second in itertools.permutations([3, 4, 5, 6]):
+            orders.append(np.array(first + second))
+    ours = permutation_test(method, x, y, 10_000, np.random.default_rng(0), blocks)
+    assert ours.kind == "blocked exact" and ours.resamples == 6 * 24
+    assert ours.p == pytest.approx(_enumerated_p(method, x, y, orders), abs=1e-12)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_unit_level_exact_permutation_matches_enumeration_with_scipy(method):
+    # 5 units of 3 seeds: x is the unit's similarity, repeated; units (not rows) are exchangeable
+    rng = np.random.default_rng(15)
+    unit_x = rng.normal(size=5)
+    x = np.repeat(unit_x, 3)
+    y = np.repeat(unit_x * 0.5 + rng.normal(size=5), 3) + 0.3 * rng.normal(size=15)
+    clusters = np.repeat(list("abcde"), 3)
+    orders = [np.repeat(np.array(p), 3) * 3 + np.tile([0, 1, 2], 5) for p in itertools.permutations(range(5))]
+    ours = permutation_test(method, x, y, 1000, np.random.default_rng(0), clusters=clusters)
+    assert ours.kind == "unit-level exact" and ours.resamples == 120
+    assert ours.p == pytest.approx(_enumerated_p(method, x, y, orders), abs=1e-12)
+
+
+def test_unit_level_shuffles_move_whole_units_within_blocks():
+    clusters = ["u1", "u1", "u2", "u2", "u3", "u3", "u4", "u4"]
+    blocks = ["t1"] * 4 + ["t2"] * 4
+    members, unit_blocks = unit_members(clusters, blocks)
+    assert unit_blocks == ["t1", "t1", "t2", "t2"]
+    with pytest.raises(ValueError, match="same number of rows"):
+        unit_members(["u1", "u1", "u2"])
+    with pytest.raises(ValueError, match="spans two blocks"):
+        unit_members(["u1", "u1"], ["t1", "t2"])
+
+
+def test_unit_level_permutation_holds_its_size_where_row_level_does_not():
+    # under the null, seeds of one unit share a unit effect: shuffling rows treats 36 rows
+    # as independent and rejects far too often; shuffling units keeps the 5% level
+    rng = np.random.default_rng(16)
+    units, seeds, trials = 12, 3, 300
+    clusters = np.repeat(np.arange(units), seeds)
+    rejected_rows = rejected_units = 0
+    for _ in range(trials):
+        x = np.repeat(rng.normal(size=units), seeds)
+        y = np.repeat(rng.normal(size=units), seeds) + 0.2 * rng.normal(size=units * seeds)
+        rejected_rows += permutation_test("pearson", x, y, 400, rng).p < 0.05
+        rejected_units += permutation_test("pearson", x, y, 400, rng, clusters=clusters).p < 0.05
+    assert rejected_units / trials <= 0.085
+    assert rejected_rows / trials > 0.2
+
+
+@pytest.mark.parametrize("method", ["pearson", "spearman", "kendall"])
+def test_paired_bootstrap_interval_matches_scipy_bootstrap_of_the_difference(method):
+    x, y = _related(30, 17, rho=0.6)
+    other = x + np.random.default_rng(18).normal(size=30)
+    rows = rows_function(method)
+    reference = stats.bootstrap(
+        (x, y, other), lambda a, b, c, axis=-1: rows(a, b) - rows(c, b), paired=True, vectorized=True,
+        n_resamples=1200, method="BCa", rng=np.random.default_rng(19),
+    ).confidence_interval
+    ours = paired_bootstrap(method, x, y, other, y, 1200, np.random.default_rng(19))
+    assert ours.ci_method == "bca"
+    assert ours.ci_low == pytest.approx(reference.low, abs=1e-10)
+    assert ours.ci_high == pytest.approx(reference.high, abs=1e-10)
+
+
+def test_weighted_tau_bca_interval_matches_scipy():
+    x, y = _related(20, 20)
+    reference = stats.bootstrap(
+        (x, y), lambda a, b: stats.weightedtau(a, b).statistic, paired=True, vectorized=False,
+        n_resamples=400, method="BCa", rng=np.random.default_rng(21),
+    ).confidence_interval
+    ours = bootstrap_interval("weighted_tau", x, y, 400, np.random.default_rng(21))
+    assert ours.low == pytest.approx(reference.low, abs=1e-10)
+    assert ours.high == pytest.approx(reference.high, abs=1e-10)
+
+
+@pytest.mark.parametrize("method,variance", [("spearman", lambda n: 1.06 / (n - 3)), ("kendall", lambda n: 0.437 / (n - 4))])
+def test_fisher_z_variances_for_rank_correlations_by_hand(method, variance):
+    test = fisher_z(0.6, 30, 0.1, 45, method)
+    z = (math.atanh(0.6) - math.atanh(0.1)) / math.sqrt(variance(30) + variance(45))
+    assert test.z == pytest.approx(z, abs=1e-12)
+    assert test.p == pytest.approx(2 * stats.norm.sf(abs(z)), abs=1e-12)
+
+
+# --- the ops and the syntax that selects them ---------------------------------------------
+
+
+def _artifact(tmp_path, name: str, result: dict) -> Artifact:
+    path = tmp_path / name
+    path.mkdir()
+    (path / RESULT_FILE).write_text(json.dumps(result), encoding="utf-8")
+    return Artifact(name, path)
+
+
+def _op_inputs(tmp_path):
+    """Real artifacts of 4 intermediates x 2 targets x 2 seeds, and a size covariate."""
+    rng = np.random.default_rng(22)
+    units, targets, languages = ["nli@en", "qa@en", "nli@*", "qa@*"], ["pos", "ner"], ["en", "qaa", "qab"]
+    text = {u: {t: float(rng.normal()) for t in targets} for u in units}
+    size = {u: {t: 100.0 * (i + 1) for t in targets} for i, u in enumerate(units)}
+    runs, baselines, rows = [], [], []
+    for t in targets:
+        for seed in (1, 2):
+            baselines.append(_artifact(tmp_path, f"base-{t}-{seed}", {"task": t, "train_languages": ["en"], "metric": "accuracy",
+                                                                       "scores": {lang: 0.5 for lang in languages}}))
+            for u in units:
+                scores = {lang: 0.5 + 0.05 * text[u][t] + 0.01 * float(rng.normal()) for lang in languages}
+                rows.append({"intermediate": u, "target": t, "seed": seed, "run": len(runs), "baseline": len(baselines) - 1})
+                runs.append(_artifact(tmp_path, f"run-{u}-{t}-{seed}", {"task": t, "train_languages": ["en"], "metric": "accuracy", "scores": scores}))
+    gains = get_op("stats.gains").fn(StepContext("gains", {"rows": rows}, {"runs": tuple(runs), "baselines": tuple(baselines)}, tmp_path))
+    similarities = (_artifact(tmp_path, "sim-text", {"values": text}), _artifact(tmp_path, "sim-size", {"values": size}))
+    return _artifact(tmp_path, "gains", gains), similarities, units
+
+
+def test_correlate_op_reads_per_seed_gains_and_controls_for_a_covariate(tmp_path):
+    gains, similarities, units = _op_inputs(tmp_path)
+    params = {"methods": ["spearman"], "similarities": ["text", "size"], "per": "pooled", "compare": [["english", "multilingual"]],
+              "settings": {"unit": "seed", "partial": "size", "permutation": 500, "bootstrap": 200},
+              "sets": {"english": units[:2], "multilingual": units[2:]}}
+    result = get_op("stats.correlate").fn(StepContext("correlate", params, {"gains": gains, "similarities": similarities}, tmp_path))
+    pooled = next(r for r in result["rows"] if (r["similarity"], r["scope"]) == ("text", "all"))
+    assert (pooled["n"], pooled["units"], pooled["p_method"]) == (16, 8, "blocked unit-level monte carlo")  # 8 units x 2 seeds
+    assert pooled["r"] > 0.5  # the gains were built from the text similarity
+    (partial,) = [r for r in result["partial"] if r["scope"] == "all"]
+    assert (partial["similarity"], partial["covariate"], partial["n"]) == ("text", "size", 8)
+    params["settings"] = {"partial": "lexicon"}
+    with pytest.raises(UserError, match="not a similarity of this correlate statement"):
+        get_op("stats.correlate").fn(StepContext("correlate", params, {"gains": gains, "similarities": similarities}, tmp_path))
+
+
+def test_the_language_accepts_every_statistics_setting(tmp_path):
+    text = (Path(__file__).parents[1] / "experiments" / "quickstart.xitt").read_text(encoding="utf-8")
+    text = text.replace(
+        "correlate spearman(similarity.*, gain) per target with permutation(1000)",
+        "correlate pearson, kendall, weighted_tau(similarity.*, gain) per pooled\n"
+        "    with permutation(10000), bootstrap(2000), adjust(bh), seed(3), confidence(0.9), blocked(target), unit(seed), partial(vocab), top(2)",
+    )
+    path = tmp_path / "study.xitt"
+    path.write_text(text, encoding="utf-8")
+    (correlation,) = load_program(path).correlations
+    options = study.Options.of(correlation.methods, correlation.per, correlation.settings)
+    assert options == study.Options(("pearson", "kendall", "weighted_tau"), "pooled", 10000, 2000, "bh", 3, 0.9, "target", 2, "seed", "vocab")
