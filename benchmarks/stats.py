@@ -72,6 +72,9 @@ def main() -> None:
         rows.append((f"bootstrap BCa {BOOTSTRAP} {method}", ours, scipy_vectorised, float("nan")))
         figures[f"bootstrap_2k_bca_n90_{method}_s"] = ours
         figures[f"scipy_bootstrap_2k_bca_n90_{method}_vectorised_s"] = scipy_vectorised
+    weighted = best_of(lambda: permutation_test("weighted_tau", x, y, PERMUTATIONS, np.random.default_rng(1)), 1)
+    rows.append((f"permutation {PERMUTATIONS} weighted_tau", weighted, float("nan"), float("nan")))
+    figures["permutation_10k_n90_weighted_tau_s"] = weighted  # scipy has no batched weighted tau: a loop
     blocks = np.repeat(np.arange(6), N // 6)  # 6 targets of 15 intermediates each
     blocked = best_of(lambda: permutation_test("spearman", x, y, PERMUTATIONS, np.random.default_rng(1), blocks))
     rows.append((f"blocked permutation {PERMUTATIONS} spearman", blocked, float("nan"), float("nan")))

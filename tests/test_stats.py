@@ -182,11 +182,13 @@ def test_bootstrap_ci_covers_the_true_correlation_95_percent_of_the_time(method,
     rho = 0.5
     truth = rho if method == "pearson" else 6 / math.pi * math.asin(rho / 2)  # Spearman of a bivariate normal
     rng = np.random.default_rng(seed)
-    covered = 0
+    covered, kinds = 0, set()
     for _ in range(400):
         z = rng.multivariate_normal([0, 0], [[1, rho], [rho, 1]], size=n)
         ci = bootstrap_interval(method, z[:, 0], z[:, 1], 1000, rng)
         covered += ci.low <= truth <= ci.high
+        kinds.add(ci.method)
+    assert kinds == {"bca"}  # the coverage measured is BCa's, not the fallback's
     assert 0.93 <= covered / 400 <= 0.97
 
 
