@@ -62,7 +62,7 @@ def test_two_worker_processes_with_pretend_gpus_match_the_local_executor(tmp_pat
 
 
 def test_a_resource_no_worker_offers_is_an_error_before_submission(tmp_path):
-    executor = DaskExecutor(n_workers=1, processes=False)
+    executor = DaskExecutor(n_workers=1, processes=False, resources={})
     try:
         with Store(tmp_path) as store:
             with pytest.raises(UserError, match="train1 asks for gpu=1, which no worker"):

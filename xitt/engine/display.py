@@ -76,6 +76,9 @@ class RichReporter:
         may_run = sum(1 for p in planned if p.status == "may run")
         self.console.print(f"[bold]{self.total}[/] steps: [green]{self.total - to_run - may_run} cached[/], "
                            f"[yellow]{to_run} to run[/], [cyan]{may_run} may run[/] (skipped if their inputs come out unchanged)")
+        for p in planned:
+            if p.reason.startswith("corrupt"):
+                self.console.print(f"  [red]corrupt[/] {p.step.id}: {p.reason.partition(': ')[2]} [dim](never used; recomputed now)[/]")
         self.overall = self.progress.add_task("steps", total=self.total, info=self._summary(0))
         self.progress.start()
 

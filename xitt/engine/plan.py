@@ -17,6 +17,7 @@ from xitt.engine.registry import get_op
 from xitt.engine.store import Store
 
 CACHED, RUN, MAY_RUN = "cached", "run", "may run"
+CORRUPT = "corrupt"  # the reason given for a stored artifact that failed its checks
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ def plan(graph: Graph, store: Store, verify: bool = False) -> list[PlannedStep]:
             digests[step.id] = record["digest"]
             planned.append(PlannedStep(step, key, CACHED, CACHED, fingerprint, record["digest"], record["pruned"]))
         else:
-            reason = f"corrupt: {trouble}" if trouble else _why(store.last_fingerprint(step.id), fingerprint, step, [])
+            reason = f"{CORRUPT}: {trouble}" if trouble else _why(store.last_fingerprint(step.id), fingerprint, step, [])
             planned.append(PlannedStep(step, key, RUN, reason, fingerprint))
     return _rerun_pruned_inputs(planned)
 
@@ -89,6 +90,8 @@ def _rerun_pruned_inputs(planned: list[PlannedStep]) -> list[PlannedStep]:
 
 
 def _why(last: Mapping[str, Any] | None, now: Mapping[str, Any], step: Step, waiting: list[str]) -> str:
+    """Compare with the fingerprint the step id was last computed (or first found) under; a step
+    found cached as planned records nothing, so a cached re-run writes nothing to the index."""
     if last is None:
         return "new"
     reasons = []

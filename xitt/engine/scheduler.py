@@ -18,7 +18,7 @@ from xitt.engine.executors import Executor, Job, JobResult
 from xitt.engine.executors.local import LocalExecutor
 from xitt.engine.graph import Graph, Step
 from xitt.engine.locks import StepLock, lock_for
-from xitt.engine.plan import CACHED, PlannedStep, fingerprint_of, plan
+from xitt.engine.plan import CACHED, CORRUPT, PlannedStep, fingerprint_of, input_digests, plan
 from xitt.engine.provenance import host, now_iso, package_versions
 from xitt.engine.registry import get_op
 from xitt.engine.store import Artifact, CorruptArtifact, Store
@@ -35,6 +35,7 @@ class RunSummary:
     cached: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)  # step id -> error
     blocked: list[str] = field(default_factory=list)  # not run: an input failed
+    corrupt: dict[str, str] = field(default_factory=dict)  # step id -> what was wrong with its stored artifact
     keys: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
 
@@ -72,7 +73,7 @@ class _Run:
         self.planned: dict[str, PlannedStep] = {p.step.id: p for p in plan(graph, store, verify)}
         # Records plan found corrupt or pruned: not to be trusted even though they exist.
         self.distrust = {p.key for p in self.planned.values() if not p.cached and p.key and store.record(p.key)}
-        self.summary = RunSummary()
+        self.summary = RunSummary(corrupt={p.step.id: p.reason for p in self.planned.values() if p.reason.startswith(CORRUPT)})
         self.digests: dict[str, str] = {}
         self.fingerprints: dict[str, Mapping[str, Any]] = {}
         self.running: dict[str, _Running] = {}
@@ -110,8 +111,11 @@ class _Run:
 
     def _consider(self, step: Step, deferred: list[Step]) -> list[str]:
         """Find ``step`` in the store or dispatch it; the ids that finished now (0 or 1)."""
-        key, fingerprint = fingerprint_of(step, self.digests)
         planned = self.planned[step.id]
+        if planned.key and input_digests(step, self.digests) == planned.fingerprint["inputs"]:
+            key, fingerprint = planned.key, planned.fingerprint  # inputs as planned: no need to hash again
+        else:
+            key, fingerprint = fingerprint_of(step, self.digests)
         if key == planned.key and planned.cached:
             return [self._done(step, key, fingerprint, planned.digest, "cached")]
         record = self.store.record(key)
@@ -146,7 +150,8 @@ class _Run:
             key = self.summary.keys[step_id]
             try:
                 return self.store.get(key, verify=True)
-            except CorruptArtifact:
+            except CorruptArtifact as error:
+                self.summary.corrupt[step_id] = error.message
                 self.store.invalidate(key)
                 raise
         return {role: read(ref) if isinstance(ref, str) else tuple(read(r) for r in ref) for role, ref in step.inputs.items()}
@@ -165,7 +170,7 @@ class _Run:
                 self.distrust.discard(running.key)
             finally:
                 running.lock.release()
-            if self.store.index.get(("failed", running.step.id)) is not None:
+            if self.store.failure(running.step.id) is not None:
                 self.store.clear_failure(running.step.id)
             now_ready.extend(self._release(self._done(running.step, running.key, running.fingerprint, record["digest"], "ran", result.seconds)))
         return now_ready
@@ -191,7 +196,11 @@ class _Run:
     def _done(self, step: Step, key: str, fingerprint: Mapping[str, Any], digest: str | None, status: str, seconds: float = 0.0) -> str:
         self.digests[step.id] = digest or ""
         self.summary.keys[step.id] = key
-        self.fingerprints[step.id] = fingerprint
+        planned = self.planned[step.id]
+        if status == "ran":  # at once: a run killed later must not lose why this step was made
+            self.store.record_fingerprint(step.id, fingerprint)
+        elif not (planned.cached and key == planned.key):  # found by early cutoff, or made by another run
+            self.fingerprints[step.id] = fingerprint
         (self.summary.executed if status == "ran" else self.summary.cached).append(step.id)
         self.reporter.step_finished(step, status, seconds)
         return step.id

@@ -29,6 +29,9 @@ RESULT_FILE = "result.json"
 META_FILE = "meta.json"
 STORE_DIR = ".xitt"
 KEPT_WHEN_PRUNED = (RESULT_FILE, META_FILE)
+# Index entries are plain strings, "KIND:NAME": diskcache stores str keys as they are, where a
+# tuple key would be pickled (and pickle-optimised) on every lookup.
+DONE, FAILED, LAST = "done:", "failed:", "last:"
 
 
 class CorruptArtifact(UserError):
@@ -80,22 +83,22 @@ class Store:
     # -- reading ---------------------------------------------------------------------------
     def record(self, key: str) -> Mapping[str, Any] | None:
         """The completion record of ``key``: digest, files with sizes and mtimes, pruned flag."""
-        return self.index.get(("done", key))
+        return self.index.get(DONE + key)
 
     def problem(self, key: str, record: Mapping[str, Any], full: bool = False) -> str | None:
         """Why the artifact cannot be trusted, or None. ``full`` re-hashes every file."""
-        path = self.artifacts / key
+        path = os.path.join(self.artifacts, key)  # str paths: this runs for every step of every plan
         for name, (size, mtime) in record["files"].items():
             try:
-                stat = os.stat(path / name)
+                stat = os.stat(os.path.join(path, name))
             except FileNotFoundError:
                 return f"{name} is missing"
             if stat.st_size != size or stat.st_mtime_ns != mtime:
                 return f"{name} changed after it was written"
         if full:
-            checksums = Artifact(key, path).meta["checksums"]
+            checksums = Artifact(key, Path(path)).meta["checksums"]
             for name in record["files"]:
-                if name != META_FILE and hash_file(path / name) != checksums[name]:
+                if name != META_FILE and hash_file(Path(path, name)) != checksums[name]:
                     return f"{name} does not match its checksum"
         return None
 
@@ -116,8 +119,8 @@ class Store:
 
     def keys(self) -> Iterator[str]:
         for entry in self.index.iterkeys():
-            if isinstance(entry, tuple) and entry[0] == "done":
-                yield entry[1]
+            if isinstance(entry, str) and entry.startswith(DONE):
+                yield entry[len(DONE):]
 
     # -- writing ---------------------------------------------------------------------------
     def new_temp_dir(self, key: str) -> Path:
@@ -138,7 +141,7 @@ class Store:
         os.replace(temp_dir, final)
         record = {"step": meta.get("step"), "op": meta.get("op"), "digest": digest, "files": files,
                   "bytes": sum(size for size, _ in files.values()), "pruned": False}
-        self.index.set(("done", key), record)
+        self.index.set(DONE + key, record)
         return record
 
     def discard(self, temp_dir: Path) -> None:
@@ -146,7 +149,7 @@ class Store:
 
     def invalidate(self, key: str) -> None:
         """Forget a corrupt artifact: the record goes first, so nothing reads it meanwhile."""
-        self.index.delete(("done", key))
+        self.index.delete(DONE + key)
         if (self.artifacts / key).exists():
             self._set_aside(self.artifacts / key)
 
@@ -166,7 +169,7 @@ class Store:
         for directory in sorted((p for p in path.rglob("*") if p.is_dir()), reverse=True):
             directory.rmdir()
         files = {name: value for name, value in record["files"].items() if name in KEPT_WHEN_PRUNED}
-        self.index.set(("done", key), {**record, "files": files, "pruned": True})
+        self.index.set(DONE + key, {**record, "files": files, "pruned": True})
         return freed
 
     def _set_aside(self, path: Path) -> None:
@@ -186,26 +189,29 @@ class Store:
 
     # -- failures ---------------------------------------------------------------------------
     def record_failure(self, step_id: str, failure: Mapping[str, Any]) -> None:
-        self.index.set(("failed", step_id), dict(failure))
+        self.index.set(FAILED + step_id, dict(failure))
 
     def clear_failure(self, step_id: str) -> None:
-        self.index.delete(("failed", step_id))
+        self.index.delete(FAILED + step_id)
 
     def failures(self) -> dict[str, Mapping[str, Any]]:
-        return {k[1]: self.index[k] for k in list(self.index.iterkeys()) if isinstance(k, tuple) and k[0] == "failed"}
+        return {k[len(FAILED):]: self.index[k] for k in list(self.index.iterkeys()) if isinstance(k, str) and k.startswith(FAILED)}
+
+    def failure(self, step_id: str) -> Mapping[str, Any] | None:
+        return self.index.get(FAILED + step_id)
 
     # -- what ran last under each step id, so that `plan` can say why something re-runs ----
     def last_fingerprint(self, step_id: str) -> Mapping[str, Any] | None:
-        return self.index.get(("last", step_id))
+        return self.index.get(LAST + step_id)
 
     def record_fingerprints(self, fingerprints: Mapping[str, Mapping[str, Any]]) -> None:
         """Record many steps' fingerprints in one transaction (a cached run touches every step)."""
         with self.index.transact():
             for step_id, fingerprint in fingerprints.items():
-                self.index.set(("last", step_id), dict(fingerprint))
+                self.index.set(LAST + step_id, dict(fingerprint))
 
     def record_fingerprint(self, step_id: str, fingerprint: Mapping[str, Any]) -> None:
-        self.index.set(("last", step_id), dict(fingerprint))
+        self.index.set(LAST + step_id, dict(fingerprint))
 
 
 def _stat(path: Path) -> list[int]:

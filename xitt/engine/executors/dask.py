@@ -19,6 +19,10 @@ from xitt.engine.registry import ProgressFn
 from xitt.errors import UserError
 
 GPU_IDS_ENV = "XITT_GPU_IDS"  # set on a worker to the GPUs it owns, e.g. "0"
+# What each worker of a LocalCluster offers when the caller names nothing: one "gpu" slot, so
+# that training steps (which ask for gpu=1) run one per worker. On a machine without CUDA the
+# slot is pretend and the op picks the CPU; give ``resources={}`` to offer none.
+LOCAL_RESOURCES = {"gpu": 1}
 
 
 def run_on_worker(job: Job) -> JobResult:
@@ -59,8 +63,9 @@ class DaskExecutor:
                                 hint="start one with `dask scheduler`, or leave out --scheduler for a local cluster") from None
             self._own_client = True
         else:
+            offered = dict(LOCAL_RESOURCES if resources is None else resources)
             self._cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=processes,
-                                         resources=dict(resources or {}), dashboard_address=None)
+                                         resources=offered, dashboard_address=None)
             self.client, self._own_client = Client(self._cluster), True
         self._futures: dict[Any, str] = {}
 
