@@ -63,44 +63,91 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
     from xitt.engine.display import NullReporter, RichReporter
     from xitt.engine.scheduler import run
     from xitt.engine.store import Store
-    from xitt.report import render_summary, write_results
 
     program, compiled = _load(args.file, args.set)
     root = Path(args.file).resolve().parent
     with Store(root) as store:
-        reporter = NullReporter() if args.quiet else RichReporter(console)
+        reporter = NullReporter() if args.quiet or args.format == "json" else RichReporter(console)
         executor = _executor(args)
         try:
             summary = run(compiled.graph, store, reporter, executor, keep_going=args.keep_going, verify=args.verify)
         finally:
             executor.close()
-        gains = store.get(summary.keys[compiled.gains]).result
-        correlations = [store.get(summary.keys[c]).result for c in compiled.correlations]
-        grid = [  # a sweep: every grid point after the first, each summarised as its own study
-            (f.label, store.get(summary.keys[f.gains]).result, [store.get(summary.keys[c]).result for c in f.correlations])
-            for f in compiled.families[1:]
-        ]
-    if grid:
-        console.print(f"[bold]grid point {compiled.families[0].label}[/]")
-    render_summary(console, gains, correlations)
-    for label, point_gains, point_correlations in grid:
-        console.print(f"[bold]grid point {label}[/]")
-        render_summary(console, point_gains, point_correlations)
-    if compiled.report is not None:
-        path = write_results(
-            root / compiled.report.path,
-            compiled.name,
-            {
-                "gains": gains,
-                "correlations": correlations,
-                "steps": {step_id: summary.keys[step_id] for step_id in (compiled.gains, *compiled.similarities.values(), *compiled.correlations)},
-            },
+        studies = _studies(compiled, summary.keys, store)
+    directory = root / compiled.report.path if compiled.report is not None else None
+    _show(args, console, compiled.name, studies, root, directory, len(summary.executed), len(summary.cached),
+          f"wall time {time.perf_counter() - began:.1f} s")
+    return 0
+
+
+def _studies(compiled, keys, store) -> list:
+    """Each grid point's stored results, read by key: the report layer sees plain dicts only."""
+    from xitt.report import StudyResults
+
+    def read(step_id: str) -> dict:
+        return store.get(keys[step_id]).result
+
+    similarities = dict(compiled.similarities)
+    return [
+        StudyResults(
+            compiled.name, read(f.gains), {n: read(s) for n, s in similarities.items()}, [read(c) for c in f.correlations],
+            {"gains": f.gains, "similarities": similarities, "correlations": list(f.correlations)},
+            {s: keys[s] for s in (f.gains, *similarities.values(), *f.correlations)},
+            dict(compiled.sets), f.label if len(compiled.families) > 1 else "",
         )
-        console.print(f"results: {path.relative_to(root) if path.is_relative_to(root) else path}")
-    console.print(
-        f"{len(summary.executed)} steps ran, {len(summary.cached)} cached; "
-        f"wall time {time.perf_counter() - began:.1f} s"
-    )
+        for f in compiled.families
+    ]
+
+
+def _show(args, console: Console, experiment: str, studies: list, root: Path, directory: Path | None,
+          ran: int, cached: int, timing: str = "") -> None:
+    """The end of a run or report: the summary, then the report path (or the JSON summary for scripts)."""
+    import json
+
+    from xitt.report import json_summary, render_summary, write_reports
+
+    written = write_reports(directory, studies) if directory is not None else []
+    where = None
+    if written:
+        where = str(written[0].markdown.relative_to(root) if written[0].markdown.is_relative_to(root) else written[0].markdown)
+    if args.format == "json":
+        print(json.dumps(json_summary(experiment, studies, where, ran, cached), indent=1))
+        return
+    for study in studies:
+        render_summary(console, study)
+    console.print(f"{ran} steps ran, {cached} cached" + (f"; {timing}" if timing else ""))
+    if where:
+        console.print(f"report: {where} ({len(written[0].plots)} plots, results.json, CSV tables)")
+    else:
+        console.print("no report directory: add `report table to \"reports/NAME\"` to the program, or run `xitt report FILE`")
+
+
+def cmd_report(args: argparse.Namespace, console: Console) -> int:
+    """Re-render the report from the store; never computes: a step not in the store is an error."""
+    import xitt.ops  # noqa: F401  (registers the ops, whose versions are part of the keys)
+    from xitt.engine.plan import plan
+    from xitt.engine.store import STORE_DIR, Store
+
+    _, compiled = _load(args.file, args.set)
+    root = Path(args.file).resolve().parent
+    if not (root / STORE_DIR).is_dir():
+        raise UserError(f"no results to report: there is no store ({STORE_DIR}/) beside {args.file}",
+                        hint=f"run `xitt run {args.file}` first; `xitt report` never computes")
+    needed = {s for f in compiled.families for s in (f.gains, *compiled.similarities.values(), *f.correlations)}
+    with Store(root) as store:
+        planned = plan(compiled.graph, store)
+        missing = [p.step.id for p in planned if p.step.id in needed and not p.cached]
+        if missing:
+            others = sum(not p.cached for p in planned) - len(missing)
+            raise UserError(
+                f"cannot report {args.file}: {len(missing)} of the steps the report reads are not in the store "
+                f"({', '.join(missing)})" + (f", nor are {others} steps upstream of them" if others else "")
+                + "; `xitt report` never computes",
+                hint=f"run `xitt run {args.file}` (`xitt plan {args.file}` says what would run and why)",
+            )
+        studies = _studies(compiled, {p.step.id: p.key for p in planned if p.cached}, store)
+    report = compiled.report.path if compiled.report is not None else f"reports/{compiled.name}"
+    _show(args, console, compiled.name, studies, root, root / report, 0, len(planned))
     return 0
 
 
@@ -211,7 +258,8 @@ def cmd_fmt(args: argparse.Namespace, console: Console) -> int:
     return 1 if args.check and changed else 0
 
 
-COMMANDS = {"check": cmd_check, "plan": cmd_plan, "run": cmd_run, "explain": cmd_explain, "status": cmd_status, "gc": cmd_gc}
+COMMANDS = {"check": cmd_check, "plan": cmd_plan, "run": cmd_run, "explain": cmd_explain, "status": cmd_status, "gc": cmd_gc,
+            "report": cmd_report}
 
 
 COMMANDS["fmt"] = cmd_fmt  # added apart from the table above, which other commands extend
@@ -226,12 +274,17 @@ def build_parser() -> argparse.ArgumentParser:
     plan_parser.add_argument("file")
     run_parser = sub.add_parser("run", help="run an experiment, re-using every cached step")
     run_parser.add_argument("file")
-    for with_set in (check_parser, plan_parser, run_parser):
+    report_parser = sub.add_parser("report", help="render the report (terminal, plots, tables) from the store; computes nothing")
+    report_parser.add_argument("file")
+    for with_set in (check_parser, plan_parser, run_parser, report_parser):
         with_set.add_argument(
             "--set", action="append", default=[], metavar="PATH=VALUE",
             help="change a parameter without editing the file, e.g. --set train.target.lr=2e-5 (repeatable)",
         )
     run_parser.add_argument("--quiet", action="store_true", help="no live display")
+    for with_format in (run_parser, report_parser):
+        with_format.add_argument("--format", choices=("text", "json"), default="text",
+                                 help="json: print only the machine-readable summary, for scripts")
     run_parser.add_argument("--keep-going", action="store_true", help="after a failure, go on with the steps that do not depend on it")
     run_parser.add_argument("--verify", action="store_true", help="re-hash every cached artifact before trusting it")
     run_parser.add_argument("--executor", choices=("local", "dask"), default="local", help="where steps run (default: this process)")
