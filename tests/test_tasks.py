@@ -333,3 +333,126 @@ def test_the_tasks_package_imports_no_engine_compiler_or_language():
         source = path.read_text()
         for layer in ("xitt.engine", "xitt.compile", "xitt.lang", "xitt.ops"):
             assert layer not in source, f"{path.name} imports {layer}"
+
+
+# --- real tasks in a study: language, compiler, plan and run ---------------------------------
+
+import json  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+
+from xitt.errors import ProgramError  # noqa: E402
+
+REAL_STUDY = """\
+experiment real
+model base = hf("xlm-roberta-large")
+tasks english = hub.{anli_plus, squad} @ en
+tasks multilingual = mix(hub.{xnli_translate_train @ {de, fr}, mnli @ en})
+tasks targets = hub.{xnli, xcopa, bucc, pawsx} train @ en eval @ *
+train target(lr: 1e-5)
+"""
+
+
+def _compile(tmp_path, text: str):
+    from xitt.compile import compile_program
+    from xitt.lang import load_program
+
+    path = tmp_path / "study.xitt"
+    path.write_text(text)
+    return compile_program(load_program(path))
+
+
+def test_a_study_of_real_tasks_follows_the_benchmarks_protocols(tmp_path):
+    graph = _compile(tmp_path, REAL_STUDY).graph
+    steps = {step.id: step for step in graph.steps}
+    assert "world" not in steps and steps["checkpoint/base"].op == "model.hf"
+    xnli = steps["target/xnli/none/seed=1"]
+    assert xnli.inputs["data"] == ("data/mnli/en/train",)  # XNLI trains on MNLI
+    assert xnli.inputs["eval"] == tuple(f"data/xnli/{lang}/test" for lang in lookup("xnli").languages)
+    xcopa = steps["target/xcopa/none/seed=1"]
+    assert xcopa.inputs["data"] == ("data/siqa/en/train", "data/copa/en/train")  # SIQA, then COPA
+    assert "data" not in steps["target/bucc/none/seed=1"].inputs  # BUCC: no target training
+    anli = steps["intermediate/anli_plus@en/seed=1"]
+    assert anli.inputs["data"] == ("data/anli/en/train", "data/mnli/en/train", "data/snli/en/train")
+    mix = next(s for s in graph.steps if s.id.startswith("intermediate/mix("))
+    assert mix.inputs["data"] == ("data/xnli_translate_train/de/train", "data/xnli_translate_train/fr/train",
+                                  "data/mnli/en/train")
+    assert steps["data/mnli/en/train"].op == "task.load"  # one step, shared by every reader
+    assert sum(s.id == "data/mnli/en/train" for s in graph.steps) == 1
+    # jiant's per-task epochs and lengths fill what the study leaves at the defaults
+    assert steps["target/pawsx/none/seed=1"].params["train"]["epochs"] == 5
+    assert steps["target/xnli/none/seed=1"].params["train"]["max_length"] == 256
+    assert steps["intermediate/squad_v1@en/seed=1"].params["train"]["max_length"] == 384
+    assert steps["target/xnli/none/seed=1"].params["train"]["lr"] == 1e-5
+
+
+def test_real_task_names_and_languages_are_checked_against_the_registry(tmp_path):
+    bad = REAL_STUDY.replace("hub.{xnli, xcopa", "hub.{xnlii, xcopa").replace("{de, fr}", "{de, wo}")
+    with pytest.raises(ProgramError) as error:
+        _compile(tmp_path, bad)
+    text = "\n".join(f"{e.message} | {e.hint}" for e in error.value.errors)
+    assert "unknown task 'xnlii'" in text and "did you mean 'xnli'?" in text
+    assert "unknown language code 'wo' for task 'xnli_translate_train'" in text
+
+
+def test_data_statements_point_real_tasks_at_local_files(tmp_path):
+    text = REAL_STUDY + 'data xnli = local("files/xnli.{split}.tsv")\n'
+    steps = {s.id: s for s in _compile(tmp_path, text).graph.steps}
+    assert steps["data/xnli/de/test"].params["local"] == {"path": str(tmp_path / "files/xnli.{split}.tsv"), "splits": {}}
+    assert steps["data/mnli/en/train"].params["local"] is None  # from the hub
+
+
+@needs_fixtures
+def test_the_load_step_writes_examples_through_the_engine(tmp_path):
+    import xitt.ops  # noqa: F401  (registers the ops)
+    from xitt.engine.graph import Graph, Step
+    from xitt.engine.scheduler import run
+    from xitt.engine.store import Store
+
+    step = Step("data/xnli/de/test", "task.load", {"task": "xnli", "language": "de", "split": "test",
+                                                     "local": {"path": F + "/xnli/xnli.test.tsv", "splits": {}}})
+    with Store(tmp_path) as store:
+        summary = run(Graph((step,)), store)
+        artifact = store.get(summary.keys[step.id])
+    lines = artifact.file("examples.jsonl").read_text().splitlines()
+    assert [json.loads(line)["label"] for line in lines] == [2]
+    assert artifact.result["examples"] == 1 and "xnli.test.tsv" in artifact.result["origin"]
+
+
+def _xitt(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1", HF_HOME=str(cwd / "hf"), COLUMNS="200")
+    return subprocess.run([sys.executable, "-m", "xitt.cli", *args], cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=300)
+
+
+def test_phang2020_plans_offline_with_step_counts_per_op(tmp_path):
+    study = tmp_path / "phang2020.xitt"
+    study.write_text((REPO / "experiments" / "phang2020.xitt").read_text())
+    result = _xitt("plan", str(study), cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    per_op = result.stdout[result.stdout.index("steps per op"):]
+    counts = {line.split("│")[1].strip(): int(line.split("│")[2]) for line in per_op.splitlines()
+              if line.startswith("│")}
+    assert counts["model.hf"] == 1 and counts["train.intermediate"] == 10  # nine tasks and their mixture
+    assert counts["train.target"] == 9 * 11  # nine targets, after no / each of ten intermediate units
+    assert counts["task.load"] > 100
+
+
+@pytest.mark.slow
+def test_run_with_absent_real_data_is_one_clear_paragraph(tmp_path):
+    """A checkpoint that is here (a local config) and data that is not: the run stops
+    with the task, the source tried and what to do, and no traceback."""
+    from transformers import BertConfig
+
+    BertConfig(hidden_size=32, num_hidden_layers=2, num_attention_heads=2, intermediate_size=64).save_pretrained(
+        tmp_path / "ckpt")
+    (tmp_path / "study.xitt").write_text(
+        'experiment absent\nmodel base = hf("ckpt")\ntasks i = hub.sst2 @ en\n'
+        'tasks t = hub.pawsx train @ en eval @ {de}\n'.replace('"ckpt"', f'"{tmp_path / "ckpt"}"'))
+    result = _xitt("run", "study.xitt", "--keep-going", cwd=tmp_path)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "Traceback" not in output
+    flat = " ".join(output.split())
+    assert "cannot load task 'pawsx' from hub dataset google-research-datasets/paws-x (config en), split train" in flat
+    assert "save_to_disk" in flat and 'local("data/pawsx/{language}/{split}.tsv")' in flat

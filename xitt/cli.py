@@ -51,10 +51,25 @@ def cmd_plan(args: argparse.Namespace, console: Console) -> int:
         status = {"cached": "[green]cached[/]", "run": "[yellow]run[/]"}.get(entry.status, "[cyan]may run[/]")
         table.add_row(entry.step.id, entry.step.op, status, "" if entry.cached else entry.reason)
     console.print(table)
+    console.print(_per_op(planned))
     to_run, may_run = sum(e.status == "run" for e in planned), sum(e.status == "may run" for e in planned)
     console.print(f"{len(planned)} steps: {len(planned) - to_run - may_run} cached, {to_run} to run, "
                   f"{may_run} may run (skipped if their inputs come out unchanged)")
     return 0
+
+
+def _per_op(planned) -> Table:
+    """Step counts per op (how much data loading, training, scoring a study holds)."""
+    counts: dict[str, list[int]] = {}
+    for entry in planned:
+        row = counts.setdefault(entry.step.op, [0, 0, 0])
+        row[("cached", "run").index(entry.status) if entry.status in ("cached", "run") else 2] += 1
+    table = Table(title="steps per op", title_justify="left")
+    for column in ("op", "steps", "cached", "to run", "may run"):
+        table.add_column(column, justify="left" if column == "op" else "right")
+    for name, (cached, to_run, may_run) in counts.items():
+        table.add_row(name, str(cached + to_run + may_run), str(cached), str(to_run), str(may_run))
+    return table
 
 
 def cmd_run(args: argparse.Namespace, console: Console) -> int:

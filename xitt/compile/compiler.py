@@ -8,20 +8,29 @@ A sweep (``train target(lr: [1e-4, 5e-4])``) makes a grid; every grid point is a
 its own steps, named by the swept values (``target/pos/nli@en/lr=1e-4/seed=1``, then
 ``gains/lr=1e-4`` and ``correlate/1/lr=1e-4``). Without sweeps the ids are exactly those
 of a single-point program, so caches stay valid.
+
+Registered real tasks (``hub.xnli``) read their data through ``task.load`` steps, one per
+task, language and split (``data/xnli/de/test``), shared by every step that reads them; a
+real target trains on its benchmark's stages (XNLI on MNLI, XCOPA on SIQA then COPA).
 """
 
 from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from xitt.engine.graph import Graph, Step
 from xitt.errors import ProgramError
 from xitt.lang.program import MixRef, Program, ReportSpec, TaskRef
 from xitt.measures import inputs_of
+from xitt.models import TRAIN
+from xitt.tasks.registry import get as real_task
+from xitt.tasks.registry import stages
 from xitt.world.catalog import language_codes
 
 BASELINE = "none"
+REAL_SOURCE = "hub"
 
 
 @dataclass(frozen=True)
@@ -116,24 +125,90 @@ def _unit(ref: TaskRef | MixRef, all_languages: tuple[str, ...]) -> dict:
     return {"label": label, "tasks": tasks, "sampling": ref.sampling, "temperature": float(ref.temperature)}
 
 
+def _local(program: Program, task: str) -> dict | None:
+    """The files a ``data TASK = local(...)`` statement names for a real task, as params:
+    the path (absolute: relative paths are the experiment folder's) and split names."""
+    found = next((spec for spec in program.data if spec.task == task), None)
+    if found is None:
+        return None
+    path = found.path if Path(found.path).is_absolute() else str(Path(program.source_path).resolve().parent / found.path)
+    return {"path": path, "splits": dict(found.splits)}
+
+
+class _Data:
+    """The ``task.load`` steps of a program, one per (task, language, split), made once."""
+
+    def __init__(self, program: Program, add):
+        self.program, self.add, self.made = program, add, set()
+
+    def step(self, task: str, language: str, split: str) -> str:
+        step_id = f"data/{task}/{language}/{split}"
+        if step_id not in self.made:
+            self.made.add(step_id)
+            self.add(Step(step_id, "task.load", {"task": task, "language": language, "split": split,
+                                                 "local": _local(self.program, task)}))
+        return step_id
+
+    def training(self, task: str, languages, target: bool) -> tuple[str, ...]:
+        """The training data of a real task: a target's benchmark stages, in order (none
+        for retrieval scored untrained), an intermediate task's own (a union's parts)."""
+        spec = real_task(task)
+        names = stages(spec) if target else (spec.parts or (task,))
+        return tuple(self.step(name, language, "train") for name in names for language in languages)
+
+    def evaluation(self, task: str, languages) -> tuple[str, ...]:
+        split = real_task(task).protocol.eval_split if real_task(task).protocol else "test"
+        return tuple(self.step(task, language, split) for language in languages)
+
+
+def _benchmark_train(train: dict, task: str) -> dict:
+    """A real task's training params: epochs and max length left at the language's defaults
+    take the benchmark's (jiant's recipe: PAWS-X 5 epochs, POS and NER 10, QA 384 tokens)."""
+    hyper = real_task(task).hyper
+    filled = dict(train)
+    for name, value in (("epochs", hyper.epochs), ("max_length", hyper.max_length)):
+        if filled.get(name) == TRAIN[name].default and value:
+            filled[name] = int(value) if float(value).is_integer() else value
+    return filled
+
+
+def _inputs(program: Program, upstream: str, data: tuple[str, ...] = (), evaluation: tuple[str, ...] = ()) -> dict:
+    """A training step's inputs: its encoder, and the world or the real data it reads."""
+    inputs: dict = {"encoder": upstream}
+    if program.world is not None:
+        inputs["world"] = "world"
+    if data:
+        inputs["data"] = data
+    if evaluation:
+        inputs["eval"] = evaluation
+    return inputs
+
+
 def compile_program(program: Program) -> Compiled:
-    all_languages = tuple(language_codes(program.world.params["languages"]))
+    all_languages = tuple(language_codes(program.world.params["languages"])) if program.world is not None else ()
     steps: list[Step] = []
     add = steps.append
+    data = _Data(program, add)
 
-    add(Step("world", "world.generate", dict(program.world.params)))
+    if program.world is not None:
+        add(Step("world", "world.generate", dict(program.world.params)))
     model = program.model
-    if model.kind != "toy_mlm":
+    if model.kind == "hf":
+        encoder = f"checkpoint/{model.name}"
+        add(Step(encoder, "model.hf", dict(model.params)))
+    else:
+        add(Step("tokenizer", "model.tokenizer", {"vocab_size": model.params["vocab_size"]}, {"world": "world"}))
+        encoder = f"pretrain/{model.name}"
+        add(Step(encoder, "model.pretrain", dict(model.params), {"world": "world", "tokenizer": "tokenizer"}))
+    if program.world is None and program.similarities:
         raise ProgramError(
-            f"model kind {model.kind!r} is not runnable yet: only toy_mlm is",
-            hint="use `model base = toy_mlm(...)`; hub checkpoints arrive with the real-benchmark issue",
-            location=model.location,
+            "similarity measures read the toy world's data, and this study has no world",
+            hint="drop the similarity statements, or add toy tasks and a `world toy(...)` statement",
+            location=program.similarities[0].location,
         )
-    add(Step("tokenizer", "model.tokenizer", {"vocab_size": model.params["vocab_size"]}, {"world": "world"}))
-    encoder = f"pretrain/{model.name}"
-    add(Step(encoder, "model.pretrain", dict(model.params), {"world": "world", "tokenizer": "tokenizer"}))
 
     units: dict[str, dict] = {}
+    unit_data: dict[str, tuple[str, ...]] = {}
     sets: dict[str, list[str]] = {}
     for task_set in program.sets("intermediate"):
         labels = []
@@ -141,6 +216,9 @@ def compile_program(program: Program) -> Compiled:
             unit = _unit(ref, all_languages)
             units.setdefault(unit["label"], unit)
             labels.append(unit["label"])
+            refs = ref.tasks if isinstance(ref, MixRef) else (ref,)
+            unit_data[unit["label"]] = tuple(
+                step for r in refs if r.source == REAL_SOURCE for step in data.training(r.task, r.train_languages, False))
         sets[task_set.name] = labels
 
     points = grid(program)
@@ -150,16 +228,20 @@ def compile_program(program: Program) -> Compiled:
         for point, train in intermediate_points.items():
             for seed in program.seeds:
                 params = {k: v for k, v in unit.items() if k != "label"}
+                real = bool(unit_data[label]) and "task" in unit
                 add(Step(
                     _path("intermediate", label, point, f"seed={seed}"),
                     "train.intermediate",
-                    {**params, "train": dict(train), "seed": seed},
-                    {"encoder": encoder, "world": "world"},
+                    {**params, "train": _benchmark_train(train, unit["task"]) if real else dict(train), "seed": seed},
+                    _inputs(program, encoder, unit_data[label]),
                 ))
 
     targets = [ref for s in program.sets("target") for ref in s.tasks]
     families = {p.label: ([], [], []) for p in points}  # label -> runs, baselines, rows
     for ref in targets:
+        real = ref.source == REAL_SOURCE
+        train_data = data.training(ref.task, ref.train_languages, True) if real else ()
+        eval_data = data.evaluation(ref.task, ref.eval_languages) if real else ()
         for seed in program.seeds:
             for t_point, t_train in target_points.items():
                 for source in (BASELINE, *units):
@@ -172,10 +254,10 @@ def compile_program(program: Program) -> Compiled:
                                 "task": ref.task,
                                 "train_languages": list(ref.train_languages),
                                 "eval_languages": list(ref.eval_languages),
-                                "train": dict(t_train),
+                                "train": _benchmark_train(t_train, ref.task) if real else dict(t_train),
                                 "seed": seed,
                             },
-                            {"encoder": upstream, "world": "world"},
+                            _inputs(program, upstream, train_data, eval_data),
                         ))
             for point in points:
                 runs, baselines, rows = families[point.label]

@@ -12,6 +12,7 @@ from typing import Any, Callable, Mapping, Protocol
 
 from xitt.engine.provenance import now_iso
 from xitt.engine.registry import OpFn, ProgressFn, StepContext
+from xitt.errors import UserError
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,14 @@ class JobResult:
     log: str | None = None
 
 
+def _describe(error: Exception) -> str:
+    """One line for a failed step: a user's mistake (missing data) as its message and what to
+    do, any other error with its type."""
+    if isinstance(error, UserError):
+        return error.message + (f"; {error.hint}" if error.hint else "")
+    return f"{type(error).__name__}: {error}"
+
+
 def execute(job: Job, progress: ProgressFn = lambda done, total, metrics: None) -> JobResult:
     """Run a job's op where we are (driver or worker); an exception becomes a failed result."""
     ctx = StepContext(step_id=job.step_id, params=job.params, inputs=job.inputs, out_dir=job.out_dir, progress=progress)
@@ -48,7 +57,7 @@ def execute(job: Job, progress: ProgressFn = lambda done, total, metrics: None) 
         result = dict(job.fn(ctx))
     except Exception as error:  # KeyboardInterrupt and SystemExit go on up: the run stops
         return JobResult(job.step_id, None, dict(ctx.info), started, time.perf_counter() - clock,
-                         f"{type(error).__name__}: {error}", traceback.format_exc())
+                         _describe(error), traceback.format_exc())
     return JobResult(job.step_id, result, dict(ctx.info), started, time.perf_counter() - clock)
 
 
