@@ -379,3 +379,67 @@ def test_parameter_fisher_is_the_mean_squared_gradient(local_encoder):
     np.testing.assert_allclose(fisher, np.mean(by_hand, axis=0), rtol=1e-5, atol=1e-12)
     vectors = np.stack([fisher, fisher])
     assert cosine_matrix(vectors, vectors)[0, 1] == pytest.approx(1.0)  # identical tasks: the maximum
+
+
+# --- every measure through the real engine -------------------------------------------------
+
+EVERY_MEASURE_STUDY = """\
+experiment every_measure
+
+world toy(languages: 3, seed: 3, train_size: 200, eval_size: 60, corpus_size: 2000)
+model base = toy_mlm(layers: 1, hidden: 32, heads: 2, vocab_size: 800, pretrain_steps: 40, batch: 32)
+
+tasks english = toy.{nli, sentiment} @ en
+tasks targets = toy.{nli, pos} train @ en eval @ *
+
+train intermediate(lr: 1e-3, epochs: 1, batch: 32)
+train target(lr: 1e-3, epochs: 1, batch: 32)
+seeds 1
+
+similarity text     = text_embedding(samples: 32)
+similarity semb     = sentence_embedding(samples: 32)
+similarity jaccard  = vocabulary(measure: jaccard)
+similarity langrank = vocabulary(measure: langrank, unit: subwords)
+similarity js       = vocabulary(measure: jensen_shannon)
+similarity renyi    = vocabulary(measure: renyi, smoothing: 1e-6)
+similarity cosine   = vocabulary(measure: cosine)
+similarity l1       = vocabulary(measure: l1)
+similarity bhatt    = vocabulary(measure: bhattacharyya, smoothing: 1e-6)
+similarity ratio    = size(measure: ratio)
+similarity ttr      = size(measure: ttr)
+similarity lang     = typology(features: syntactic, target_languages: train)
+similarity fisher   = task_embedding(samples: 32, parameters: outputs)
+similarity cka      = cka(samples: 32)
+similarity logme    = logme(samples: 32)
+similarity hscore   = h_score(samples: 32)
+similarity leep     = leep(samples: 32)
+
+correlate spearman(similarity.*, gain) per pooled with permutation(100)
+"""
+
+# the declared best value that the identical pair (nli @ en as intermediate and as target) reaches
+IDENTICAL_BEST = {"text": 1.0, "semb": 1.0, "jaccard": 1.0, "langrank": 0.5, "js": 0.0, "renyi": 0.0, "cosine": 1.0,
+                  "l1": 0.0, "bhatt": 0.0, "ttr": 0.0, "lang": 0.0, "fisher": 1.0, "ratio": 1.0}
+
+
+@pytest.mark.slow
+def test_every_measure_runs_in_a_study_and_identical_tasks_get_the_best_value(tmp_path):
+    from tests.conftest import run_file
+    from xitt.engine.store import Store
+
+    path = tmp_path / "every.xitt"
+    path.write_text(EVERY_MEASURE_STUDY)
+    summary = run_file(path)
+    with Store(tmp_path) as store:
+        results = {step.split("/")[1]: store.get(key).result for step, key in summary.keys.items() if step.startswith("similarity/")}
+    assert set(results) == set(IDENTICAL_BEST) | {"cka", "logme", "hscore", "leep"}
+    for name, result in results.items():
+        low, high = result["range"]
+        values = np.array([[result["values"][i][t] for t in result["targets"]] for i in result["intermediates"]])
+        assert values.shape == (2, 2) and np.isfinite(values).all(), name
+        assert (low is None or (values >= low - 1e-9).all()) and (high is None or (values <= high + 1e-9).all()), name
+        if name in IDENTICAL_BEST:
+            same = result["values"]["nli@en"]["nli"]  # nli @ en, read as intermediate and as target
+            assert same == pytest.approx(IDENTICAL_BEST[name], abs=1e-6), name
+            if name != "ratio":  # the best value the measure's declared kind allows
+                assert same == pytest.approx(high if result["direction"] == "similarity" else low, abs=1e-6), name
