@@ -383,19 +383,7 @@ def test_parameter_fisher_is_the_mean_squared_gradient(local_encoder):
 
 # --- every measure through the real engine -------------------------------------------------
 
-EVERY_MEASURE_STUDY = """\
-experiment every_measure
-
-world toy(languages: 3, seed: 3, train_size: 200, eval_size: 60, corpus_size: 2000)
-model base = toy_mlm(layers: 1, hidden: 32, heads: 2, vocab_size: 800, pretrain_steps: 40, batch: 32)
-
-tasks english = toy.{nli, sentiment} @ en
-tasks targets = toy.{nli, pos} train @ en eval @ *
-
-train intermediate(lr: 1e-3, epochs: 1, batch: 32)
-train target(lr: 1e-3, epochs: 1, batch: 32)
-seeds 1
-
+_EVERY_MEASURE = """\
 similarity text     = text_embedding(samples: 32)
 similarity semb     = sentence_embedding(samples: 32)
 similarity jaccard  = vocabulary(measure: jaccard)
@@ -413,9 +401,19 @@ similarity cka      = cka(samples: 32)
 similarity logme    = logme(samples: 32)
 similarity hscore   = h_score(samples: 32)
 similarity leep     = leep(samples: 32)
-
-correlate spearman(similarity.*, gain) per pooled with permutation(100)
 """
+
+
+def _every_measure_study() -> str:
+    """The shared tiny study with nli @ en both as an intermediate and as a target, and every measure."""
+    from tests.conftest import TINY
+
+    head, tail = TINY.split("similarity text", 1)
+    tail = tail[tail.index("correlate"):]
+    head = head.replace("toy.{paraphrase, pos} train", "toy.{nli, pos} train")
+    assert "toy.{nli, sentiment} @ en" in head and "toy.{nli, pos} train" in head
+    return head + _EVERY_MEASURE + "\n" + tail
+
 
 # the declared best value that the identical pair (nli @ en as intermediate and as target) reaches
 IDENTICAL_BEST = {"text": 1.0, "semb": 1.0, "jaccard": 1.0, "langrank": 0.5, "js": 0.0, "renyi": 0.0, "cosine": 1.0,
@@ -428,7 +426,7 @@ def test_every_measure_runs_in_a_study_and_identical_tasks_get_the_best_value(tm
     from xitt.engine.store import Store
 
     path = tmp_path / "every.xitt"
-    path.write_text(EVERY_MEASURE_STUDY)
+    path.write_text(_every_measure_study())
     summary = run_file(path)
     with Store(tmp_path) as store:
         results = {step.split("/")[1]: store.get(key).result for step, key in summary.keys.items() if step.startswith("similarity/")}
