@@ -179,6 +179,17 @@ def test_fitted_line_and_band_match_ordinary_least_squares():
     assert fit_line([1, 1, 1], [1, 2, 3]) is None and fit_line([1, 2], [1, 2]) is None
 
 
+def test_heatmap_colours_stay_ordered_in_grayscale():
+    """Printed in grayscale, a larger value must still look lighter: lightness rises monotonically."""
+    from matplotlib import colormaps
+
+    from xitt.report.plots import COLORMAP
+
+    red, green, blue, _ = colormaps[COLORMAP](np.linspace(0, 1, 64)).T
+    luminance = 0.299 * red + 0.587 * green + 0.114 * blue
+    assert np.all(np.diff(luminance) > 0) and luminance[-1] - luminance[0] > 0.7
+
+
 @pytest.mark.slow
 def test_english_vs_multilingual_comparison_is_reported(tiny_study):
     """A multilingual intermediate set beside the English one: the comparison table, its CSV, markers by set."""
