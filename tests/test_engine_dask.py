@@ -74,3 +74,27 @@ def test_a_resource_no_worker_offers_is_an_error_before_submission(tmp_path):
             assert store.failures()["bad"]["error"] == "ValueError: no score"
     finally:
         executor.close()
+
+
+@op("dask.devices", resources={"gpu": 1})
+def devices(ctx: StepContext) -> dict:
+    import os
+
+    return {"cuda_visible_devices": os.environ.get("CUDA_VISIBLE_DEVICES")}
+
+
+def test_a_gpu_step_pins_the_workers_gpus_itself(tmp_path):
+    from distributed import Client, LocalCluster
+
+    cluster = LocalCluster(n_workers=1, threads_per_worker=1, processes=True, resources={"gpu": 1},
+                           env={"XITT_GPU_IDS": "3", "CUDA_VISIBLE_DEVICES": ""}, dashboard_address=None)
+    client = Client(cluster)
+    executor = DaskExecutor(client=client)
+    try:
+        with Store(tmp_path) as store:
+            found = results(run(Graph((Step("gpu", "dask.devices", {}),)), store, executor=executor), store)
+        assert found == {"gpu": {"cuda_visible_devices": "3"}}  # the worker's GPU, not the cluster-wide ""
+    finally:
+        executor.close()
+        client.close()
+        cluster.close()
