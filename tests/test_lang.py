@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
@@ -756,3 +756,196 @@ def test_the_grammar_is_package_data():
     assert (REPO / "grammar" / "xitt.lark").read_text() == GRAMMAR.read_text()  # the documented path links to it
     pyproject = (REPO / "pyproject.toml").read_text()
     assert '"xitt.lang" = ["*.lark"]' in pyproject
+
+
+# --- generated and mutated programs ----------------------------------------------------------
+
+import signal  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
+
+from xitt.world.catalog import TASKS as TOY_TASKS  # noqa: E402
+from xitt.world.catalog import language_codes  # noqa: E402
+
+SECONDS_PER_INPUT = 2.0
+QUICK = (Phase.explicit, Phase.reuse, Phase.generate)  # no shrinking: a failure prints its whole input
+RESERVED = {*STATEMENT_KEYWORDS, "true", "false", "mix", "vs", "to", "per", "with", "eval", "train", "hub", "toy", "similarity", "gain"}
+identifiers = st.from_regex(r"[a-z][a-z0-9_]{0,7}", fullmatch=True).filter(lambda n: n not in RESERVED)
+
+
+class Hang(Exception):
+    pass
+
+
+@contextmanager
+def time_bound(seconds: float = SECONDS_PER_INPUT):
+    """Fail an input that takes longer than ``seconds``: a hang is a bug like a traceback."""
+
+    def expire(signum, frame):
+        raise Hang(f"no answer within {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@st.composite
+def programs(draw) -> str:
+    """A program that should check: random sets, selectors, algebra, sweeps, lets, comments, layout."""
+    n = draw(st.integers(2, 6))
+    codes = language_codes(n)
+    tasks = sorted(TOY_TASKS)
+    names = draw(st.lists(identifiers, min_size=8, max_size=8, unique=True))
+
+    def selector() -> str:
+        kind = draw(st.sampled_from(["one", "all", "some"]))
+        if kind == "one":
+            return draw(st.sampled_from(codes))
+        if kind == "all":
+            return "*"
+        return "{" + ", ".join(draw(st.lists(st.sampled_from(codes), min_size=1, max_size=n, unique=True))) + "}"
+
+    def group() -> str:
+        chosen = draw(st.lists(st.sampled_from(tasks), min_size=1, max_size=4, unique=True))
+        return "toy.{" + ", ".join(chosen) + "}" if len(chosen) > 1 or draw(st.booleans()) else f"toy.{chosen[0]}"
+
+    lines = [f"experiment {names[0]}", f"world toy(languages: {n}, seed: {draw(st.integers(0, 99))})",
+             f"model base = toy_mlm(layers: {draw(st.integers(1, 3))}, hidden: {draw(st.sampled_from([32, 64]))})"]
+    if draw(st.booleans()):
+        lines.append(f"let {names[1]} = [{draw(st.sampled_from(['1e-4', '0.001', '2E-5']))}, 5e-4]")
+        lr = f"${names[1]}"
+    else:
+        lr = draw(st.sampled_from(["5e-4", "1e-3", "[1e-4, 5e-4]"]))
+    sets = []
+    for name in names[2:2 + draw(st.integers(1, 3))]:
+        expr = f"{group()} @ {selector()}"
+        if sets and draw(st.booleans()):
+            expr = f"{draw(st.sampled_from(sets))} | {expr}"  # a trailing @ gives languages to what has none
+        if draw(st.booleans()):
+            a, b, *rest = draw(st.lists(st.sampled_from(tasks), min_size=2, max_size=4, unique=True))
+            sampling = draw(st.sampled_from(["uniform", "proportional"]))
+            expr = f"mix((toy.{{{', '.join([a, *rest])}}} @ {selector()}) | toy.{b} @ en, sampling: {sampling})" + (
+                f" | {expr}" if draw(st.booleans()) else "")
+        lines.append(f"tasks {name} = {expr}")
+        sets.append(name)
+    lines.append(f"tasks {names[6]} = {group()} train @ en eval @ {selector()}")
+    lines.append(f"train intermediate(lr: {lr}, epochs: {draw(st.integers(1, 3))})")
+    lines.append(f"train target(batch: {draw(st.sampled_from(['16', '32']))})")
+    lines.append(f"seeds {draw(st.sampled_from(['1', '1, 2', '1..3', '0..1, 5']))}")
+    measures = draw(st.lists(st.sampled_from(["text_embedding(samples: 32)", "vocabulary", "size()"]), max_size=3))
+    for index, measure in enumerate(measures):
+        lines.append(f"similarity s{index} = {measure}")
+    if measures:
+        methods = ", ".join(draw(st.lists(st.sampled_from(["spearman", "kendall", "pearson"]), min_size=1, max_size=3, unique=True)))
+        per = draw(st.sampled_from(["", " per target", " per language", " per pooled"]))
+        settings = draw(st.sampled_from(["", " with permutation(100)", " with bootstrap(50), adjust(holm)"]))
+        lines.append(f"correlate {methods}(similarity.*, gain){per}{settings}")
+    if len(sets) > 1:
+        lines.append(f"compare {sets[0]} vs {sets[1]}")
+    lines.append(draw(st.sampled_from(['report table to "reports/x"', 'report table, heatmap(gain) to "r"', ""])))
+    out = []
+    for line in lines:
+        if draw(st.integers(0, 5)) == 0:
+            out.append(draw(st.sampled_from(["", "# a comment", "   # indented comment"])))
+        if draw(st.integers(0, 5)) == 0:
+            line = line.replace(", ", draw(st.sampled_from([",\n    ", " ,", ",  "])), 1)
+        if draw(st.integers(0, 6)) == 0:
+            line += "  # trailing"
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+TOKENS = [*STATEMENT_KEYWORDS, "true", "false", "mix", "vs", "to", "per", "with", "eval", "toy", "hub", "@", "*", "|", "+", "-",
+          "(", ")", "{", "}", "[", "]", ",", ":", ".", "..", "=", "$", "$x", "#", '"', '"s"', "\n", " ", "1e-4", "3", "-1",
+          "1..3", "9999999999999999999999", "1e400", "\\", "'", "é", "\t", "\x00", "\r", "similarity.*", "gain", "nli"]
+
+
+@st.composite
+def mutated(draw) -> str:
+    """A generated program with 1 to 4 edits: deletions, insertions of tokens, swaps, repeats."""
+    text = draw(programs())
+    for _ in range(draw(st.integers(1, 4))):
+        at = draw(st.integers(0, len(text)))
+        kind = draw(st.sampled_from(["delete", "insert", "replace", "swap_lines", "repeat"]))
+        if kind == "delete":
+            text = text[:at] + text[at + draw(st.integers(1, 12)):]
+        elif kind == "insert":
+            text = text[:at] + draw(st.sampled_from(TOKENS)) + text[at:]
+        elif kind == "replace":
+            text = text[:at] + draw(st.sampled_from(TOKENS)) + text[at + 1:]
+        elif kind == "repeat":
+            text = text[:at] + text[max(0, at - 20):at] + text[at:]
+        else:
+            lines = text.split("\n")
+            i, j = draw(st.integers(0, len(lines) - 1)), draw(st.integers(0, len(lines) - 1))
+            lines[i], lines[j] = lines[j], lines[i]
+            text = "\n".join(lines)
+    return text
+
+
+random_text = st.text(alphabet=list('abcdeilmnoprstwxy(){}[]@*.,:=|+-$"#\\ \n\t1e5é'), max_size=120)
+
+
+def check_or_located_errors(text: str) -> bool:
+    """True when ``text`` checks; else every error must be a located ProgramError. Formats
+    round-trip whenever the text parses."""
+    with time_bound():
+        try:
+            module = parse(text, "f.xitt")
+        except ProgramError as error:
+            assert_located(error)
+            return False
+        assert_round_trips(text)
+        try:
+            check(module)
+        except ProgramError as error:
+            assert_located(error)
+            return False
+    return True
+
+
+def assert_located(error: ProgramError) -> None:
+    for one in getattr(error, "errors", None) or [error]:
+        assert one.location is not None and one.location.line >= 1 and one.location.column >= 1, one.message
+        assert one.message and "Traceback" not in one.message
+    rendered(error)
+
+
+def test_generated_programs_check_and_round_trip():
+    outcomes = []
+
+    @settings(max_examples=100, deadline=None, database=None, phases=QUICK, suppress_health_check=list(HealthCheck))
+    @given(programs())
+    def one(text):
+        if not check_or_located_errors(text):
+            with pytest.raises(ProgramError) as caught:
+                check(parse(text, "f.xitt"))
+            pytest.fail(f"{rendered(caught.value)}\n{text}")
+        outcomes.append(True)
+
+    one()
+    assert len(outcomes) >= 100
+
+
+def test_random_and_mutated_inputs_check_or_give_located_errors():
+    """1,100 inputs (1,000 mutated programs, 100 random texts): each checks or gives located
+    errors, within SECONDS_PER_INPUT; never another exception."""
+    outcomes: list[bool] = []
+
+    @settings(max_examples=1000, deadline=None, database=None, phases=QUICK, suppress_health_check=list(HealthCheck))
+    @given(mutated())
+    def one_mutated(text):
+        outcomes.append(check_or_located_errors(text))
+
+    @settings(max_examples=100, deadline=None, database=None, phases=QUICK, suppress_health_check=list(HealthCheck))
+    @given(random_text)
+    def one_random(text):
+        outcomes.append(check_or_located_errors(text))
+
+    one_mutated()
+    one_random()
+    assert len(outcomes) >= 1100
+    assert 0 < sum(outcomes) < len(outcomes)  # both outcomes occur: the inputs are neither all valid nor all broken

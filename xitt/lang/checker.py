@@ -92,6 +92,7 @@ class _Checker:
 
     def __init__(self, module: ast.Module):
         self.module = module
+        self.by_kind: dict[type, list] | None = None
         self.errors: list[ProgramError] = []
         self.seen: set[tuple[str, Location | None]] = set()
         self.world_is_wrong = False  # then every possible language code is accepted
@@ -104,7 +105,12 @@ class _Checker:
         self.errors.append(ProgramError(message, hint=hint, location=location))
 
     def of(self, kind: type) -> list:
-        return [s for s in self.module.statements if isinstance(s, kind)]
+        """The statements of one kind, in order (indexed once: large files ask often)."""
+        if self.by_kind is None:
+            self.by_kind = {}
+            for statement in self.module.statements:
+                self.by_kind.setdefault(type(statement), []).append(statement)
+        return list(self.by_kind.get(kind, ()))
 
     def run(self) -> Program | None:
         experiment = self.single(self.of(ast.Experiment), "experiment")

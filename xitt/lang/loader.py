@@ -122,11 +122,20 @@ class Expander:
                 self.error(f"unknown name ${node.name}", node.location, unknown_hint(node.name, scope, "let definition"))
             return node  # left in place: the checker skips it, its error is already reported
         if isinstance(node, tuple):
-            return tuple(self.replace(item, scope, later) for item in node)
-        if dataclasses.is_dataclass(node) and not isinstance(node, (Location, ast.Name, ast.String, ast.Number, ast.Boolean)):
-            changes = {f.name: self.replace(getattr(node, f.name), scope, later) for f in dataclasses.fields(node)}
-            return dataclasses.replace(node, **changes)
+            items = tuple(self.replace(item, scope, later) for item in node)
+            return node if all(a is b for a, b in zip(items, node)) else items
+        if dataclasses.is_dataclass(node) and not isinstance(node, _LEAVES):
+            changes = {}
+            for f in dataclasses.fields(node):
+                old = getattr(node, f.name)
+                new = self.replace(old, scope, later)
+                if new is not old:
+                    changes[f.name] = new
+            return dataclasses.replace(node, **changes) if changes else node  # unchanged nodes are kept, not copied
         return node
+
+
+_LEAVES = (Location, ast.Name, ast.String, ast.Number, ast.Boolean)
 
 
 def _relocate(node: Any, location: Location) -> Any:
