@@ -10,6 +10,7 @@ import hashlib
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -19,16 +20,22 @@ import torch
 from xitt.models.embed import embed_texts
 from xitt.models.evaluate import word_predictions
 from xitt.models.encode import IGNORE, encode_words, first_subword_labels
-from xitt.models.finetune import TrainSettings, evaluate, train_task
+from xitt.errors import UserError
+from xitt.models.finetune import TaskData, TrainSettings, evaluate, train_task, train_tasks
+from xitt.models.hub import load_pretrained
 from xitt.models.io import load_encoder, save_encoder
-from xitt.models.loop import epoch_batches, schedule, step_batches
+from xitt.models.loop import LoopSettings, epoch_batches, schedule, step_batches, train
+from xitt.models.mixing import mixed_batches, task_probabilities
 from xitt.models.metrics import accuracy, bio_spans, span_scores
-from xitt.models.retrieval import above, best_threshold, cosine_matrix, margin_matrix, mine_candidates, pair_scores, retrieval_accuracy
+from xitt.models.retrieval import (
+    above, best_threshold, bucc_f1, cosine_matrix, margin_matrix, mine_candidates, pair_scores, retrieval_accuracy, tatoeba_accuracy,
+)
+from xitt.models.score_retrieval import evaluate_retrieval, retrieval_layer
 from xitt.models.squad import answer_tokens, exact_match, normalize_answer, qa_scores, token_f1
 from xitt.models.pretrain import PretrainSettings, masking_for, mlm_loss, pretrain_mlm
 from xitt.models.tiny import tiny_config, tiny_mlm
 from xitt.models.tokenizer import SPECIAL_TOKENS, load_tokenizer, train_tokenizer
-from xitt.models.toydata import CLASSIFICATION, PAIR, TAGGING, ToyWorld
+from xitt.models.toydata import CHOICE, CLASSIFICATION, PAIR, QA, RETRIEVAL, TAGGING, ToyWorld
 from xitt.tasks.formats import Format, TaskInfo
 
 REPO = Path(__file__).resolve().parents[1]
@@ -37,8 +44,10 @@ TINY = PretrainSettings(layers=1, hidden=32, heads=2, vocab_size=400, pretrain_s
 
 @pytest.fixture(scope="module", autouse=True)
 def _threads():
+    """One thread: models this small gain little from a second, and on a loaded machine two
+    OpenMP threads that wait for each other measured ~10x slower (benchmarks/train_throughput.py)."""
     before = torch.get_num_threads()
-    torch.set_num_threads(2)
+    torch.set_num_threads(1)
     yield
     torch.set_num_threads(before)
 
@@ -463,3 +472,187 @@ def test_bucc_threshold_search_by_hand():
     assert pair_scores(gold, above(candidates, threshold)) == pytest.approx({"precision": 0.75, "recall": 0.75, "f1": 0.75})
     assert best_threshold({(0, 0): 1.0}, {(0, 0)}) == pytest.approx(0.5)  # the last candidate: below it by half
     assert best_threshold({(0, 1): 1.0}, {(0, 0)}) == float("inf")  # nothing right: predict nothing
+
+
+# --- every head: QA and multiple choice, multi-task, selection, accumulation ------------------
+
+
+def test_train_qa_head_finds_answer_spans(pretrained, tokenizer, world):
+    """The QA head (doc stride windows, n-best decoding) learns to point at a name or a place."""
+    train, held_out = world.qa(600, seed=2), world.qa(150, seed=3)
+    settings = TrainSettings(lr=1e-2, epochs=6, batch=32, max_length=32, doc_stride=16, seed=1)
+    model = train_task(copy.deepcopy(pretrained[0].roberta), tokenizer, QA, train, settings)
+    assert max(len(tokenizer(e["question"], e["context"])["input_ids"]) for e in held_out) > 32  # some contexts need several windows
+    result = evaluate(model, tokenizer, held_out)
+    assert set(result) == {"score", "exact_match", "f1"} and result["score"] == result["f1"]
+    assert result["f1"] > 0.45, result  # measured 0.58; after a single step 0.17
+
+
+def test_train_choice_head_picks_the_marked_choice(tokenizer, world):
+    train, held_out = world.choice(600, seed=2), world.choice(150, seed=3)
+    model = train_task(fresh_encoder(tokenizer), tokenizer, CHOICE, train, FAST)
+    result = evaluate(model, tokenizer, held_out)
+    assert result["score"] == result["accuracy"] > 0.6, result  # chance: 1/3
+
+
+def test_task_probabilities_by_hand():
+    sizes = [100, 400]
+    assert task_probabilities(sizes, "proportional") == pytest.approx([0.2, 0.8])
+    assert task_probabilities(sizes, "uniform") == pytest.approx([0.5, 0.5])
+    assert task_probabilities(sizes, "temperature", 2.0) == pytest.approx([1 / 3, 2 / 3])  # sqrt: 10 and 20
+    assert task_probabilities(sizes, "temperature", 1.0) == pytest.approx([0.2, 0.8])
+    with pytest.raises(ValueError, match="sampling must be one of"):
+        task_probabilities(sizes, "round_robin")
+
+
+def test_mixed_batches_follow_the_sampling_and_cover_each_task():
+    lengths = [np.arange(64) % 7 + 3, np.arange(256) % 5 + 3]
+    batches = mixed_batches(lengths, 8, 400, task_probabilities([64, 256], "uniform"), np.random.default_rng(0))
+    tasks = np.array([b.task for b in batches])
+    assert len(batches) == 400 and abs((tasks == 0).mean() - 0.5) < 0.08
+    first_epoch = np.concatenate([b.rows for b in batches if b.task == 0][:8])  # 64 rows / 8 = one epoch of task 0
+    assert sorted(first_epoch.tolist()) == list(range(64))
+    again = mixed_batches(lengths, 8, 400, task_probabilities([64, 256], "uniform"), np.random.default_rng(0))
+    assert all(a.task == b.task and np.array_equal(a.rows, b.rows) for a, b in zip(batches, again, strict=True))
+
+
+def test_multitask_training_shares_the_encoder_and_learns_both(pretrained, tokenizer, world):
+    tasks = [TaskData(CLASSIFICATION, world.classification(400, seed=2)), TaskData(TAGGING, world.tagging(400, seed=2))]
+    settings = TrainSettings(lr=3e-3, batch=32, max_length=48, steps=200, seed=1)
+    reports: list = []
+    trained = train_tasks(copy.deepcopy(pretrained[0].roberta), tokenizer, tasks, settings, lambda s, t, m: reports.append((s, t)), "uniform")
+    assert reports[-1] == (200, 200)  # the step budget, not epochs, decides
+    assert trained.models[0].encoder is trained.models[1].encoder is trained.encoder
+    assert evaluate(trained.models[0], tokenizer, world.classification(200, seed=3))["score"] > 0.65
+    assert evaluate(trained.models[1], tokenizer, world.tagging(200, seed=3))["score"] > 0.4
+    assert not any("head" in name or "out." in name for name in trained.encoder.state_dict())  # the encoder moves on alone
+
+
+def _linear_run(batches, settings, select=None):
+    torch.manual_seed(0)
+    model = torch.nn.Linear(4, 1)
+    data = torch.randn(64, 4)
+    target = data @ torch.tensor([1.0, -2.0, 0.5, 3.0]) + 0.1
+
+    def loss_of(rows):
+        return torch.nn.functional.mse_loss(model(data[rows]).squeeze(-1), target[rows])
+
+    result = train(model, batches, loss_of, settings, torch.device("cpu"), select=select(model) if select else None)
+    return model, result
+
+
+def test_gradient_accumulation_equals_one_big_batch():
+    rows = np.arange(32)
+    big, _ = _linear_run([rows], LoopSettings(lr=0.05, warmup=0.0))
+    halves, _ = _linear_run([rows[:16], rows[16:]], LoopSettings(lr=0.05, warmup=0.0, accumulate=2))
+    torch.testing.assert_close(big.weight, halves.weight)
+    torch.testing.assert_close(big.bias, halves.bias)
+    two_steps, _ = _linear_run([rows[:16], rows[16:]], LoopSettings(lr=0.05, warmup=0.0))
+    assert not torch.allclose(big.weight, two_steps.weight)
+
+
+def test_best_checkpoint_selection_keeps_the_best_dev_weights():
+    """Dev scores 0.1, 0.9, 0.3 at the three evaluations: the run ends with the second's weights."""
+    scores, seen = iter([0.1, 0.9, 0.3]), []
+
+    def select(model):
+        def score():
+            seen.append({k: v.clone() for k, v in model.state_dict().items()})
+            return next(scores)
+
+        return score
+
+    batches = [np.arange(i, i + 8) for i in range(0, 64, 8)] * 3  # 24 steps: evaluations after 8, 16, 24
+    model, result = _linear_run(batches, LoopSettings(lr=0.05, warmup=0.1, evaluations=3), select)
+    assert (result.best_score, result.best_step, len(seen)) == (0.9, 16, 3)
+    assert all(torch.equal(v, seen[1][k]) for k, v in model.state_dict().items())
+    assert not torch.equal(model.weight, seen[2]["weight"])
+
+
+def test_train_task_selects_on_dev_data(tokenizer, world):
+    dev = {"en": world.classification(60, seed=4)}
+    settings = TrainSettings(lr=3e-3, epochs=3, batch=32, max_length=48, seed=1)
+    trained = train_tasks(fresh_encoder(tokenizer), tokenizer, [TaskData(CLASSIFICATION, world.classification(200, seed=2), dev)], settings)
+    assert trained.result.best_step in {7, 14, 21}  # one evaluation per epoch of 7 steps
+    assert evaluate(trained.models[0], tokenizer, dev["en"])["score"] == pytest.approx(trained.result.best_score)
+    last = train_tasks(fresh_encoder(tokenizer), tokenizer, [TaskData(CLASSIFICATION, world.classification(200, seed=2), dev)], replace(settings, select="last"))
+    assert last.result.best_step is None
+
+
+def test_untrained_formats_are_refused_with_a_clear_message(tokenizer, world):
+    with pytest.raises(ValueError, match="scored on encoder states only"):
+        train_task(fresh_encoder(tokenizer), tokenizer, RETRIEVAL, [{"id": "a", "text": "x"}], FAST)
+
+
+# --- retrieval on an encoder ------------------------------------------------------------------
+
+
+def test_tatoeba_accuracy_by_ids_by_hand():
+    source = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    target = np.array([[0.9, 1.0], [0.0, 1.0], [1.0, 0.1]])
+    # nearest targets: 0 -> 2 ("x"), 1 -> 1 ("y"), 2 -> 0 ("z"); "w" has no partner and is not scored
+    assert tatoeba_accuracy(source, ["x", "y", "w"], target, ["z", "y", "x"]) == 1.0
+    assert tatoeba_accuracy(source, ["x", "y", "z"], target, ["z", "x", "y"]) == pytest.approx(1 / 3)  # only z finds z
+    assert tatoeba_accuracy(source, ["x", "y", "z"], target, ["y", "q", "z"]) == 0.0  # x unscored; y finds q, z finds y
+    assert tatoeba_accuracy(source, ["x", "y", "z"], target, ["q", "y", "z"]) == pytest.approx(1 / 2)  # y right, z finds q
+
+
+def test_bucc_f1_tunes_the_threshold_on_dev_by_hand():
+    # dev: 3 parallel pairs and a decoy; test: the same geometry, so dev's threshold carries over
+    source = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0], [0.6, 0.6, 0.5]])
+    target = np.array([[1.0, 0.05, 0.0], [0.0, 1.0, 0.05], [0.05, 0.0, 1.0], [0.5, -0.6, 0.6]])
+    gold = {(0, 0), (1, 1), (2, 2)}
+    scores = bucc_f1((source, target, gold), (source, target, gold), k=2)
+    assert scores["f1"] == 1.0 and np.isfinite(scores["threshold"])
+    assert above(mine_candidates(source, target, 2), scores["threshold"]) == gold
+
+
+def test_evaluate_retrieval_finds_translations(pretrained, tokenizer, world):
+    first, second = world.retrieval(60, seed=5, unmatched=10)
+    encoder = pretrained[0].roberta
+    assert retrieval_layer(12) == 7 and retrieval_layer(1) == 1 and retrieval_layer(24) == 14
+    result = evaluate_retrieval(encoder, tokenizer, first, second, layer=0)  # bag of words: the embeddings match
+    assert result["score"] == result["accuracy"] > 0.8
+    shuffled = [{"id": c["id"], "text": t["text"]} for c, t in zip(second, second[1:] + second[:1])]
+    assert evaluate_retrieval(encoder, tokenizer, first, shuffled, layer=0)["score"] < 0.2  # ids no longer match texts
+
+
+# --- hf("name"): local checkpoints only --------------------------------------------------------
+
+
+def test_load_pretrained_from_a_local_directory(pretrained, tokenizer, tmp_path, monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    model, _ = pretrained
+    model.save_pretrained(tmp_path / "ckpt", safe_serialization=True)  # an MLM checkpoint, as on the hub
+    tokenizer.save_pretrained(tmp_path / "ckpt")
+    encoder, loaded_tokenizer = load_pretrained(str(tmp_path / "ckpt"))
+    assert not any(name.startswith("lm_head") for name in encoder.state_dict())
+    text = "a b c"
+    assert loaded_tokenizer(text)["input_ids"] == tokenizer(text)["input_ids"]
+    ids = torch.tensor([tokenizer(text)["input_ids"]])
+    model.eval()
+    with torch.inference_mode():
+        torch.testing.assert_close(encoder(input_ids=ids).last_hidden_state, model.roberta(input_ids=ids).last_hidden_state)
+    with pytest.raises(UserError, match="neither a checkpoint directory nor in the Hugging Face cache"):
+        load_pretrained("no-such-org/no-such-model-xitt")
+
+
+# --- one bf16 training step on CUDA ----------------------------------------------------------
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+def test_one_bf16_training_step_on_cuda(tokenizer, world):
+    """Autocast runs the encoder's matmuls in bf16, the loss is float32 and finite, fused AdamW
+    moves the weights, and TF32 is on for what autocast leaves in float32."""
+    encoder = fresh_encoder(tokenizer).to("cuda")
+    dtypes: list[torch.dtype] = []
+    encoder.encoder.layer[0].attention.self.query.register_forward_hook(lambda m, i, o: dtypes.append(o.dtype))
+    before = encoder.encoder.layer[0].output.dense.weight.detach().clone()
+    losses: list[float] = []
+    settings = TrainSettings(lr=1e-3, batch=16, max_length=48, steps=1, select="last", seed=0)
+    train_task(encoder, tokenizer, CLASSIFICATION, world.classification(16, seed=1), settings, lambda s, t, m: losses.append(m["loss"]))
+    assert dtypes == [torch.bfloat16] and len(losses) == 1 and np.isfinite(losses[0])
+    assert not torch.equal(encoder.encoder.layer[0].output.dense.weight, before)
+    assert encoder.encoder.layer[0].output.dense.weight.dtype == torch.float32
+    assert torch.backends.cuda.matmul.allow_tf32

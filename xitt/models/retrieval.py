@@ -102,3 +102,18 @@ def id_pairs(source_ids: Sequence[str], target_ids: Sequence[str]) -> tuple[list
     where = {identifier: j for j, identifier in enumerate(target_ids)}
     gold = [(i, where[identifier]) for i, identifier in enumerate(source_ids) if identifier in where]
     return [i for i, _ in gold], gold
+
+
+def tatoeba_accuracy(source: np.ndarray, source_ids: Sequence[str], target: np.ndarray, target_ids: Sequence[str]) -> float:
+    """Tatoeba scored by ids: over the source rows whose id the target side has, the share
+    whose cosine-nearest target row carries the same id (targets without a partner stay
+    in the search as distractors)."""
+    rows, gold = id_pairs(source_ids, target_ids)
+    return retrieval_accuracy(source[rows], target, [j for _, j in gold])
+
+
+def bucc_f1(dev: tuple[np.ndarray, np.ndarray, Collection[Pair]], test: tuple[np.ndarray, np.ndarray, Collection[Pair]], k: int = 4) -> dict[str, float]:
+    """BUCC: the margin threshold tuned for F1 on ``dev`` (source, target, gold pairs), then
+    precision/recall/F1 of the pairs mined above it on ``test``."""
+    threshold = best_threshold(mine_candidates(dev[0], dev[1], k), dev[2])
+    return {**pair_scores(test[2], above(mine_candidates(test[0], test[1], k), threshold)), "threshold": threshold}
