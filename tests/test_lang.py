@@ -949,3 +949,76 @@ def test_random_and_mutated_inputs_check_or_give_located_errors():
     one_random()
     assert len(outcomes) >= 1100
     assert 0 < sum(outcomes) < len(outcomes)  # both outcomes occur: the inputs are neither all valid nor all broken
+
+
+# --- the language reference: every example parses and checks ---------------------------------
+
+import re  # noqa: E402
+
+DOC = REPO / "docs" / "language.md"
+FENCE = re.compile(r"^```(xitt)([^\n]*)\n(.*?)^```", re.M | re.S)
+
+
+def doc_examples() -> list[tuple[int, str, str]]:
+    """(line, attributes, code) of every ```xitt block of docs/language.md."""
+    text = DOC.read_text()
+    return [(text.count("\n", 0, m.start()) + 1, m.group(2).strip(), m.group(3)) for m in FENCE.finditer(text)]
+
+
+DOC_FILES = {attrs.split("=", 1)[1]: code for _, attrs, code in doc_examples() if attrs.startswith("file=")}
+BASE = doc_examples()[0][2]  # the first block is the base program that completes the others
+
+
+def complete(code: str) -> str:
+    """A fragment with the base program's statements it lacks put in front (see the doc's intro)."""
+    statements = list(parse(code, "f.xitt").statements)
+    for statement in list(statements):
+        if isinstance(statement, ast.Import) and statement.path.value in DOC_FILES:
+            statements += parse(DOC_FILES[statement.path.value], "f.xitt").statements
+    has = {type(s) for s in statements}
+    sets = {s.name.text: s for s in statements if isinstance(s, ast.Tasks)}
+    roles = {"target" if s.eval is not None else "intermediate" for s in sets.values()}
+    uses_toy = "toy." in code or ast.Model not in has
+    wanted = []
+    for line in BASE.splitlines():
+        keyword, _, rest = line.partition(" ")
+        if keyword == "experiment" and ast.Experiment not in has:
+            wanted.append(line)
+        elif keyword == "world" and ast.World not in has and uses_toy:
+            wanted.append(line)
+        elif keyword == "model" and ast.Model not in has:
+            wanted.append(line)
+        elif keyword == "tasks":
+            role = "target" if " eval @ " in rest else "intermediate"
+            name = rest.split()[0]
+            if role not in roles and name not in sets:
+                wanted.append(line)
+    return "\n".join(wanted) + ("\n" if wanted else "") + code
+
+
+@pytest.mark.parametrize("line,attrs,code", doc_examples(), ids=[f"line{line}" for line, _, _ in doc_examples()])
+def test_every_example_of_the_language_reference_checks(tmp_path, line, attrs, code):
+    for name, text in DOC_FILES.items():
+        write(tmp_path, text, name)
+    if attrs != "error":
+        assert_round_trips(code)
+    if attrs.startswith("file="):
+        return  # imported by another example, checked there
+    try:
+        program_text = complete(code)
+    except ProgramError:
+        program_text = code  # a syntax-error example
+    if attrs == "error":
+        errors = errors_of(tmp_path, program_text)
+        assert errors and all(e.location is not None for e in errors)
+        return
+    program = load_program(write(tmp_path, program_text, "example.xitt"))
+    assert program.name
+
+
+def test_the_reference_has_an_example_of_every_statement():
+    kinds = {type(s).__name__ for _, attrs, code in doc_examples() if attrs != "error" for s in parse(code, "f.xitt").statements}
+    assert kinds == {t.__name__ for t in ast.Statement.__args__}
+    text = DOC.read_text()
+    for construct in ("mix(", " | ", " + ", " - ", "@ *", "@ {", "..", "$", "per language", "per pooled", "with ", "vs", "--set", "xitt fmt", '"'):
+        assert construct in text, construct
