@@ -1022,3 +1022,11 @@ def test_the_reference_has_an_example_of_every_statement():
     text = DOC.read_text()
     for construct in ("mix(", " | ", " + ", " - ", "@ *", "@ {", "..", "$", "per language", "per pooled", "with ", "vs", "--set", "xitt fmt", '"'):
         assert construct in text, construct
+
+
+@pytest.mark.parametrize("name", ["/models/xlmr", "~/xlmr", "../xlmr", "C:\\\\models\\\\xlmr"])
+def test_a_checkpoint_path_cannot_leave_the_experiment(tmp_path, name):
+    text = f'experiment x\nmodel base = hf("{name}")\ntasks i = hub.mnli @ en\ntasks t = hub.xnli train @ en eval @ *\n'
+    error = the_error(tmp_path, text)
+    assert "experiment's folder" in error.message and error.location.line == 2
+    assert load_program(write(tmp_path, text.replace(name, "checkpoints/xlmr"))).model.params["name"] == "checkpoints/xlmr"

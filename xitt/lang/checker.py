@@ -200,6 +200,8 @@ class _Checker:
         params = self.bind(call, MODELS[call.name.text], call.name.text)
         if call.name.text == "hf" and not params.get("name") and not any(a.name is None for a in call.arguments):
             self.error("hf(...) needs a checkpoint", call.location, 'write a hub id or a local directory: hf("xlm-roberta-large")')
+        if call.name.text == "hf" and isinstance(params.get("name"), str):
+            self.checkpoint_path(params["name"], next((a.value for a in call.arguments), call).location)
         return ModelSpec(statement.name.text, call.name.text, params, statement.location)
 
     # --- task sets ------------------------------------------------------------------------
@@ -446,6 +448,15 @@ class _Checker:
         if len(self.errors) > errors:
             return None
         return ReportSpec(tuple(items), statement.path.value, statement.location)
+
+    def checkpoint_path(self, name: str, location: Location) -> None:
+        """A local checkpoint stays inside the experiment's directory, like every file a
+        program reads other than declared ``data``; a hub id (``org/name``) is not a path."""
+        hint = "give a hub id, or put the checkpoint (or a link to it) inside the experiment's folder"
+        if name.startswith("~") or PurePosixPath(name).is_absolute() or PureWindowsPath(name).is_absolute() or PureWindowsPath(name).drive:
+            self.error(f"the checkpoint path '{name}' is outside the experiment's folder", location, hint)
+        elif ".." in PurePosixPath(name.replace("\\", "/")).parts:
+            self.error(f"the checkpoint path '{name}' leaves the experiment's folder", location, hint)
 
     def report_path(self, path: ast.String) -> None:
         """A report stays inside the experiment's directory: relative, no ``..``."""
