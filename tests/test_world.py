@@ -169,6 +169,61 @@ def test_anchors_are_identical_across_languages(small):
     assert len(shared) >= 10
 
 
+@pytest.mark.parametrize("switches", [{"anchors": False}, {"structure": False}, {"anchors": False, "structure": False, "code_switch": 0.0}])
+def test_ablated_worlds_are_deterministic_too(tmp_path, switches):
+    for name in ("one", "two"):
+        world.save(world.generate(WorldConfig(**SMALL, **switches)), tmp_path / name)
+    assert _files(tmp_path / "one") == _files(tmp_path / "two")
+
+
+def test_without_shared_anchors_no_name_or_number_is_shared():
+    """The ablation ``anchors: false``: every language spells names and numbers its own way,
+    while the tags (and so the task) stay the same."""
+    plain, ablated = (world.generate(WorldConfig(**SMALL, anchors=a)) for a in (True, False))
+    codes = [lang.code for lang in ablated.languages]
+    for code in codes:
+        for ours, theirs in zip(plain.examples[("ner", code, "test")], ablated.examples[("ner", code, "test")]):
+            assert ours["tags"] == theirs["tags"]
+    spelled = {code: {t for e in ablated.examples[("ner", code, "test")] for t in _entities(e)} for code in codes}
+    numbers = {code: {t for e in ablated.examples[("pos", code, "test")]
+                      for t, tag in zip(e["tokens"], e["tags"]) if TASKS["pos"].labels[tag] == "NUM"} for code in codes}
+    assert spelled["en"] == {t for e in plain.examples[("ner", "en", "test")] for t in _entities(e)}
+    for i, one in enumerate(codes):
+        assert spelled[one] and numbers[one]
+        for other in codes[i + 1:]:
+            assert not spelled[one] & spelled[other], (one, other)
+            assert not numbers[one] & numbers[other], (one, other)
+
+
+def _pair_variety(w: world.World) -> float:
+    """Distinct (verb, object) word pairs per English sentence: low when verbs keep
+    to a few typical objects."""
+    labels, pairs = TASKS["pos"].labels, []
+    for e in w.examples[("pos", "en", "train")]:
+        tags = [labels[t] for t in e["tags"]]
+        if "VERB" in tags and "NOUN" in tags[tags.index("VERB"):]:
+            verb = tags.index("VERB")
+            pairs.append((e["tokens"][verb], e["tokens"][tags.index("NOUN", verb)]))
+    return len(set(pairs)) / len(pairs)
+
+
+def test_without_structure_slots_are_drawn_uniformly():
+    from xitt.world.anchors import make_anchors
+    from xitt.world.lexicon import build_lexicon
+    from xitt.world.meanings import make_sampler
+
+    lexicon = build_lexicon(world.generate(WorldConfig(**SMALL)).languages, 3)
+    anchors = make_anchors(3)
+    structured, naive = (make_sampler(lexicon, anchors, 3, s).sem for s in (True, False))
+    verb = next(c.id for c in lexicon.concepts if c.cls == "verb" and c.scenes)
+    nouns = {c.id for c in lexicon.concepts if c.cls == "noun"}
+    assert len(structured.objects_of[verb]) <= 5
+    assert set(naive.objects_of[verb].items) == nouns
+    assert naive.objects_of[verb].cum[0] == pytest.approx(naive.objects_of[verb].cum[-1] / len(nouns))  # uniform
+    big = dict(SMALL, train_size=600)
+    assert _pair_variety(world.generate(WorldConfig(**big, structure=False))) > _pair_variety(world.generate(WorldConfig(**big)))
+
+
 def _foreign_words(w: world.World) -> int:
     vocabularies = {lang.code: w.vocabulary(lang.code) for lang in w.languages}
     foreign = 0

@@ -8,8 +8,10 @@ Numbers are anchors too (digits, the same in every language).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from xitt.world.languages import LETTERS, Language
 from xitt.world.sampling import stream
 
 ORG_SUFFIXES = ("Group", "Bank", "Works", "Union", "Studio", "Club", "Company", "Institute")
@@ -58,3 +60,26 @@ def make_anchors(seed: int, persons: int = 160, places: int = 60, organisations:
     orgs = [Entity("ORG", (name(),) + ((name(),) if rng.random() < 0.2 else ()) + (rng.choice(ORG_SUFFIXES),))
             for _ in range(organisations)]
     return Anchors(tuple(people), tuple(towns), tuple(orgs))
+
+
+NAME_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def local_spelling(language: Language, seed: int) -> Callable[[str], str]:
+    """How ``language`` spells names and numbers when anchors are *not* shared (the
+    ablation ``anchors: false``): a letter cipher of its own, in its script, so that no
+    name or number is the same string in two languages. Numbers become upper-case
+    letter strings, which no lexicon word is. English keeps the original spelling."""
+    if language.code == "en":
+        return lambda token: token
+    rng = stream(seed, "anchor-spelling", language.code)
+    letters = "".join(rng.choice(LETTERS) for _ in NAME_LETTERS)
+    names = str.maketrans(NAME_LETTERS, letters)
+    digits = str.maketrans("0123456789", "".join(rng.sample(LETTERS, 10)))
+
+    def spell(token: str) -> str:
+        if token.isdigit():
+            return language.write(token.translate(digits)).upper()
+        return language.write(token.lower().translate(names)).capitalize()
+
+    return spell

@@ -19,6 +19,8 @@ class WorldConfig:
     eval_size: int = WORLD_PARAMS["eval_size"].default
     corpus_size: int = WORLD_PARAMS["corpus_size"].default
     code_switch: float = WORLD_PARAMS["code_switch"].default
+    anchors: bool = WORLD_PARAMS["anchors"].default
+    structure: bool = WORLD_PARAMS["structure"].default
 
     def __post_init__(self) -> None:
         for name, param in WORLD_PARAMS.items():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from xitt.world.anchors import Anchors, make_anchors
+from xitt.world.anchors import Anchors, local_spelling, make_anchors
 from xitt.world.catalog import TASKS
 from xitt.world.config import WorldConfig
 from xitt.world.corpus import make_corpus
@@ -49,8 +49,9 @@ def generate(config: WorldConfig) -> World:
     languages = make_languages(config.codes, config.seed)
     lexicon = build_lexicon(languages, config.seed)
     anchors = make_anchors(config.seed)
-    sampler = make_sampler(lexicon, anchors, config.seed)
-    realisers = {language.code: Realiser(lexicon, language) for language in languages}
+    sampler = make_sampler(lexicon, anchors, config.seed, config.structure)
+    realisers = {language.code: Realiser(lexicon, language, None if config.anchors else local_spelling(language, config.seed))
+                 for language in languages}
 
     examples: dict[tuple[str, str, str], list[dict]] = {}
     for task, info in TASKS.items():

@@ -87,6 +87,7 @@ class Semantics:
     lexicon: Lexicon
     anchors: Anchors
     rng: random.Random
+    structured: bool = True  # False: the naive world, every slot uniform and independent (an ablation)
     scene_names: list[str] = field(default_factory=list)
     roles: dict[str, Zipf] = field(default_factory=dict)
     nouns: dict[str, Zipf] = field(default_factory=dict)
@@ -104,8 +105,10 @@ class Semantics:
 
     def __post_init__(self) -> None:
         rng, concepts = self.rng, self.lexicon.concepts
+        Zipf = self._zipf  # noqa: N806  (uniform lists when the world is unstructured)
         self.scene_names = [s.name for s in E.SCENES]
-        in_scene = {name: [c for c in concepts if name in c.scenes] for name in self.scene_names}
+        in_scene = {name: [c for c in concepts if (name in c.scenes if self.structured else c.scenes)]
+                    for name in self.scene_names}
         for name, members in in_scene.items():
             self.roles[name] = Zipf([c.id for c in members if c.cls == "role"], rng)
             self.nouns[name] = Zipf([c.id for c in members if c.cls == "noun"], rng)
@@ -121,6 +124,9 @@ class Semantics:
         self.times = Zipf([c.id for c in concepts if c.cls == "adv"], rng)
         self.adpositions = {c.english: c.id for c in concepts if c.cls == "adp"}
         self.articles = {c.english: c.id for c in concepts if c.cls == "det"}
+        if not self.structured:
+            self._uniform_slots(concepts)
+            return
         all_nouns = [c.id for c in concepts if c.cls == "noun"]
 
         for concept in concepts:  # selectional preferences
@@ -148,6 +154,30 @@ class Semantics:
                     self.actions_of[entity.tokens] = Zipf(rng.sample(own, 2), rng)
             for name in self.scene_names:
                 target[name] = Zipf(members[name] or list(group[:3]), rng)
+
+    def _zipf(self, items: list, rng: random.Random) -> Zipf:
+        return Zipf(items, rng, exponent=1.0 if self.structured else 0.0)
+
+    def _uniform_slots(self, concepts: list[Concept]) -> None:
+        """The naive world: any verb with any object and place, any noun with any
+        adjective, any person in any scene (every list uniform)."""
+        rng = self.rng
+        scened = {cls: [c.id for c in concepts if c.cls == cls and c.scenes] for cls in ("noun", "place", "adj", "verb")}
+        nouns, places, adjectives, verbs = (self._zipf(scened[k], rng) for k in ("noun", "place", "adj", "verb"))
+        for concept in concepts:
+            if concept.cls == "verb":
+                self.objects_of[concept.id], self.places_of[concept.id] = nouns, places
+            elif concept.cls in ("noun", "role"):
+                self.adjectives_of[concept.id] = adjectives
+        for group, target in ((self.anchors.persons, self.persons), (self.anchors.organisations, self.organisations),
+                              (self.anchors.places, self.towns)):
+            everyone = self._zipf(list(group), rng)
+            for name in self.scene_names:
+                target[name] = everyone
+            for entity in group:
+                self.scenes_of[entity.tokens] = tuple(self.scene_names)
+                if entity.kind != "LOC":
+                    self.actions_of[entity.tokens] = verbs
 
 
 class Sampler:
@@ -236,8 +266,8 @@ class Sampler:
         return Place(sem.adpositions[relation], noun=noun)
 
 
-def make_sampler(lexicon: Lexicon, anchors: Anchors, seed: int) -> Sampler:
-    return Sampler(Semantics(lexicon, anchors, stream(seed, "semantics")))
+def make_sampler(lexicon: Lexicon, anchors: Anchors, seed: int, structured: bool = True) -> Sampler:
+    return Sampler(Semantics(lexicon, anchors, stream(seed, "semantics"), structured))
 
 
 __all__ = ["Meaning", "Nominal", "Place", "Profile", "Sampler", "Semantics", "make_sampler"]

@@ -8,6 +8,7 @@ language.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -46,9 +47,10 @@ PLAIN = Style()
 class Realiser:
     """Words for meanings in one language."""
 
-    def __init__(self, lexicon: Lexicon, language: Language) -> None:
+    def __init__(self, lexicon: Lexicon, language: Language, spell_anchor: Callable[[str], str] | None = None) -> None:
         self.lex = lexicon
         self.lang = language
+        self.spell = spell_anchor or (lambda token: token)  # names and numbers are shared unless told otherwise
         self.code = language.code
         self.concepts = lexicon.concepts
         find = {(c.cls, c.english): c.id for c in lexicon.concepts}
@@ -142,7 +144,7 @@ class Realiser:
         return [self._word(self.not_, "", style), self._word(meaning.verb, "", style)]
 
     def _entity(self, entity: Entity) -> list[Word]:
-        return [Word(token, "PROPN", ("B-" if i == 0 else "I-") + entity.kind) for i, token in enumerate(entity.tokens)]
+        return [Word(self.spell(token), "PROPN", ("B-" if i == 0 else "I-") + entity.kind) for i, token in enumerate(entity.tokens)]
 
     def _nominal(self, nominal: Nominal, case: str, style: Style) -> list[Word]:
         if nominal.entity is not None:
@@ -160,7 +162,7 @@ class Realiser:
             phrase = [noun] + adjectives
         quantity = nominal.quantity
         if isinstance(quantity, int):
-            return [Word(str(quantity), "NUM")] + phrase
+            return [Word(self.spell(str(quantity)), "NUM")] + phrase
         if quantity == "some":
             return [self._word(self.some, "", style)] + phrase
         if self.lang.article == "none":
