@@ -201,10 +201,10 @@ def test_flipped_bytes_in_stored_weights_are_reported_and_recomputed(tiny_study,
     path = _copy_study(tiny_study, tmp_path / "study")
     steps = {p.step.id: p for p in planned(path)}
     assert all(p.cached for p in steps.values())
-    target, intermediate = steps["target/pos/nli@en/seed=1"], steps["intermediate/sentiment@en/seed=1"]
+    target, intermediate = steps["intermediate/nli@en/seed=1"], steps["intermediate/sentiment@en/seed=1"]
     root = path.parent / ".xitt" / "artifacts"
     weights = [f for f in (root / target.key).rglob("*.safetensors")]
-    assert weights, "the target step stores its weights as safetensors"
+    assert weights, "intermediate training stores its encoder's weights as safetensors"
     _flip(weights[0])
     sneaky = next(iter((root / intermediate.key).rglob("*.safetensors")))
     _flip(sneaky, keep_stat=True)
