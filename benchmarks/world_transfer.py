@@ -1,12 +1,18 @@
-"""Does the built-in world transfer? Zero-shot scores per language, chance, and how they
-fall with typological distance from English; gains with their seed spread.
+"""Does the built-in world transfer, and which of its ingredients does transfer need?
 
-Runs a .xitt study through the real engine (cached in the study's own .xitt/ store), then
-reads the target steps' artifacts. The figures in docs/world.md come from:
+    .venv/bin/python benchmarks/world_transfer.py            -> benchmarks/results/world_transfer.json
 
-    .venv/bin/python benchmarks/world_transfer.py experiments/world_transfer.xitt
+Two parts, both run through the real engine and cached in benchmarks/world_transfer/.xitt
+(a second run only re-reads results):
 
-and are written to benchmarks/results/world_transfer[_NAME].json.
+1. The study ``benchmarks/world_transfer/main.xitt``: zero-shot scores per language and
+   target (NLI, paraphrase, POS, NER, QA) against chance and against the same model without
+   pretraining; the Spearman correlation over languages of zero-shot score with typological
+   distance to English; gain matrices intermediate x target (3 seeds, with spread) for the
+   English-only and the multilingual intermediate sets.
+2. Ablation arms (``ARMS``), at reduced scale (4 languages, one seed, no intermediate step):
+   the world with one ingredient removed (code-switching, shared anchors, selectional
+   structure), the target step without frozen embeddings, and no pretraining at all.
 """
 
 from __future__ import annotations
@@ -16,13 +22,48 @@ import json
 import math
 import time
 from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import mean, pstdev
 
 from scipy.stats import spearmanr
 
-CHANCE = {"nli": 1 / 3, "paraphrase": 0.5, "sentiment": 0.5, "choice": 0.5, "pos": 1 / 11, "ner": 0.0, "qa": 0.0,
-          "retrieval": None}
+ROOT = Path(__file__).resolve().parent
+STUDY = ROOT / "world_transfer" / "main.xitt"
+TARGETS = ("nli", "paraphrase", "pos", "ner", "qa")
+# Chance per target: uniform guessing for balanced classes; for POS the majority tag of the
+# test data (computed below); NER span F1 and QA F1 have no guessing floor above 0, so the
+# no-pretraining arm is the meaningful floor there (reported beside it).
+CHANCE = {"nli": 1 / 3, "paraphrase": 0.5, "ner": 0.0, "qa": 0.0}
+
+
+REDUCED = {"corpus_size": 16000, "pretrain_steps": 1000}  # the ablation's scale (the machine has 2 shared cores)
+
+
+@dataclass(frozen=True)
+class Arm:
+    """One ablation arm: the main settings with some world, model or target params changed."""
+
+    name: str
+    what: str
+    world: dict = field(default_factory=dict)
+    model: dict = field(default_factory=dict)
+    target: dict = field(default_factory=dict)
+    languages: int = 4
+    targets: tuple[str, ...] = ("nli", "pos", "ner")
+    scale: dict = field(default_factory=lambda: dict(REDUCED))
+
+
+ARMS = (
+    Arm("full", "the main world and settings, at the reduced scale"),
+    Arm("no_code_switch", "no code-switched words in the corpus", world={"code_switch": 0.0}),
+    Arm("no_anchors", "names and numbers spelled differently in every language", world={"anchors": False}),
+    Arm("no_structure", "every slot drawn uniformly and independently (the naive world)", world={"structure": False}),
+    Arm("no_freeze", "word embeddings fine-tuned in the target step", target={"freeze_embeddings": False}),
+    Arm("no_pretraining", "the same model, randomly initialised", model={"pretrain_steps": 0}),
+    Arm("no_pretraining_main", "the main study's world and targets without pretraining (the floor)",
+        model={"pretrain_steps": 0}, languages=0, targets=TARGETS, scale={}),
+)
 
 
 def typology_distance(a: list[float], b: list[float]) -> float:
@@ -30,83 +71,288 @@ def typology_distance(a: list[float], b: list[float]) -> float:
     return math.sqrt(sum((x - y) ** 2 for x, y in zip(a, b)) / len(a))
 
 
-def run_study(path: Path):
+class Printer:
+    """A reporter that prints one line per finished step (a long run should show life)."""
+
+    def start(self, planned) -> None:
+        self.total, self.done = len(planned), 0
+
+    def step_started(self, step) -> None: ...
+
+    def step_progress(self, step, done, total, metrics) -> None: ...
+
+    def step_finished(self, step, status, seconds) -> None:
+        self.done += 1
+        if status != "cached":
+            print(f"  [{self.done}/{self.total}] {step.id}: {status} in {seconds:.1f} s", flush=True)
+
+    def finish(self) -> None: ...
+
+
+def run_graph(graph, store_dir: Path) -> tuple[dict, Path, int]:
+    """Run a graph in the store at ``store_dir``: (step id -> (result, meta), the world's directory, steps executed)."""
     import xitt.ops  # noqa: F401  (registers the ops)
-    from xitt.compile import compile_program
     from xitt.engine.scheduler import run
     from xitt.engine.store import Store
-    from xitt.lang import load_program
 
-    compiled = compile_program(load_program(path))
-    began = time.perf_counter()
-    with Store(path.parent) as store:
-        summary = run(compiled.graph, store)
+    with Store(store_dir) as store:
+        summary = run(graph, store, Printer())
         artifacts = {step_id: store.get(key) for step_id, key in summary.keys.items()}
         results = {step_id: (a.result, a.meta) for step_id, a in artifacts.items()}
-        world_info = json.loads((artifacts["world"].path / "world.json").read_text())
-    return results, world_info, time.perf_counter() - began, len(summary.executed)
+    return results, artifacts["world"].path, len(summary.executed)
 
 
-def summarise(results: dict, world_info: dict) -> dict:
-    typology = {lang["code"]: lang["typology"] for lang in world_info["languages"]}
-    distance = {code: typology_distance(vector, typology["en"]) for code, vector in typology.items()}
-    scores: dict[tuple[str, str, str], list[float]] = defaultdict(list)  # (target, source, language) -> per seed
+def main_graph(path: Path):
+    from xitt.compile import compile_program
+    from xitt.lang import load_program
+
+    program = load_program(path)
+    return compile_program(program).graph, program
+
+
+def arm_graph(arm: Arm, program):
+    """world -> tokenizer -> pretrain -> target (no intermediate), from the main program's settings."""
+    from xitt.engine.graph import Graph, Step
+    from xitt.models import MODELS, TRAIN
+    from xitt.signature import with_defaults
+    from xitt.world import WORLD_PARAMS, language_codes
+
+    reduced = {k: v for k, v in arm.scale.items() if k in WORLD_PARAMS}
+    world = dict(program.world.params) | reduced | arm.world | ({"languages": arm.languages} if arm.languages else {})
+    world = with_defaults(WORLD_PARAMS, world)
+    reduced = {k: v for k, v in arm.scale.items() if k in MODELS["toy_mlm"]}
+    model = with_defaults(MODELS["toy_mlm"], dict(program.model.params) | reduced | arm.model)
+    target = with_defaults(TRAIN, dict(program.train["target"]) | arm.target)
+    codes = language_codes(world["languages"])
+    steps = [
+        Step("world", "world.generate", world),
+        Step("tokenizer", "model.tokenizer", {"vocab_size": model["vocab_size"]}, {"world": "world"}),
+        Step("pretrain/base", "model.pretrain", model, {"world": "world", "tokenizer": "tokenizer"}),
+    ]
+    for task in arm.targets:
+        steps.append(Step(f"target/{task}/none/seed=1", "train.target",
+                          {"task": task, "train_languages": ["en"], "eval_languages": codes, "train": target, "seed": 1},
+                          {"encoder": "pretrain/base", "world": "world"}))
+    return Graph(tuple(steps))
+
+
+def scores_by_run(results: dict) -> dict[tuple[str, str], list[dict[str, float]]]:
+    """(target, source) -> per seed (in seed order), language -> score."""
+    runs: dict[tuple[str, str], list[tuple[int, dict]]] = defaultdict(list)
     for step_id, (result, meta) in results.items():
-        if meta["op"] != "train.target":
+        if meta["op"] == "train.target":
+            _, target, source, seed = step_id.split("/", 3)
+            runs[(target, source)].append((int(seed.split("=")[1]), result["scores"]))
+    return {key: [scores for _, scores in sorted(seeds)] for key, seeds in runs.items()}
+
+
+def majority_tag_share(world_dir: Path, lang: str) -> float:
+    """The majority tag's share of the POS test words (what always guessing it scores)."""
+    from xitt import world
+
+    tags = [t for e in world.load_examples(world_dir, "pos", lang, "test") for t in e["tags"]]
+    return max(tags.count(t) for t in set(tags)) / len(tags)
+
+
+def zero_shot(runs: dict, distance: dict, chance: dict, floor: dict | None) -> dict:
+    """Per target: mean over seeds of the no-intermediate run, per language; Spearman over languages."""
+    out = {}
+    for target in TARGETS:
+        if (target, "none") not in runs:
             continue
-        _, target, source, _ = step_id.split("/", 3)
-        for language, score in result["scores"].items():
-            scores[(target, source, language)].append(score)
-    targets = sorted({t for t, _, _ in scores})
-    report: dict = {"typology_distance_to_en": distance, "targets": {}}
-    for target in targets:
-        languages = sorted({lang for t, s, lang in scores if t == target and s == "none"}, key=lambda c: distance[c])
-        baseline = {lang: mean(scores[(target, "none", lang)]) for lang in languages}
-        zero_shot = [lang for lang in languages if lang != "en"]
-        rho = spearmanr([distance[lang] for lang in zero_shot], [baseline[lang] for lang in zero_shot]) if len(zero_shot) > 2 else None
-        gains = {}
-        for source in sorted({s for t, s, _ in scores if t == target and s != "none"}):
-            per_seed = [mean(run[i] - scores[(target, "none", lang)][i] for lang in zero_shot for run in [scores[(target, source, lang)]])
-                        for i in range(len(scores[(target, source, zero_shot[0])]))]
-            gains[source] = {"gain": mean(per_seed), "spread": pstdev(per_seed) if len(per_seed) > 1 else 0.0, "seeds": len(per_seed)}
-        report["targets"][target] = {
-            "chance": CHANCE.get(target),
-            "baseline": baseline,
-            "zero_shot_mean": mean(baseline[lang] for lang in zero_shot),
-            "spearman_score_vs_distance": None if rho is None else {"rho": float(rho.statistic), "p": float(rho.pvalue)},
-            "seed_spread_baseline": mean(pstdev(scores[(target, "none", lang)]) if len(scores[(target, "none", lang)]) > 1 else 0.0 for lang in zero_shot),
-            "gains": gains,
+        seeds = runs[(target, "none")]
+        languages = sorted(seeds[0], key=lambda c: (distance[c], c))
+        score = {lang: mean(s[lang] for s in seeds) for lang in languages}
+        others = [lang for lang in languages if lang != "en"]
+        rho = spearmanr([distance[lang] for lang in others], [score[lang] for lang in others])
+        out[target] = {
+            "chance": chance[target],
+            "no_pretraining": floor.get(target) if floor else None,
+            "score": score,
+            "seed_spread": {lang: pstdev([s[lang] for s in seeds]) for lang in languages},
+            "zero_shot_mean": mean(score[lang] for lang in others),
+            "zero_shot_min": min(score[lang] for lang in others),
+            "spearman_score_vs_distance": {"rho": float(rho.statistic), "p": float(rho.pvalue), "languages": len(others)},
         }
-    return report
+    return out
+
+
+def gain_matrix(runs: dict, sources: list[str]) -> dict:
+    """source -> target -> mean zero-shot gain over seeds, its seed spread, and the baseline's.
+
+    A seed's gain is the mean over non-English languages of (score after the intermediate
+    step) - (score without it), both runs with that seed. ``beyond_spread``: |gain| larger
+    than both the gain's seed-to-seed standard deviation and the baseline's."""
+    matrix: dict = {}
+    for source in sources:
+        row = {}
+        for target in TARGETS:
+            if (target, source) not in runs:
+                continue
+            base, with_ = runs[(target, "none")], runs[(target, source)]
+            others = [lang for lang in base[0] if lang != "en"]
+            per_seed = [mean(w[lang] - b[lang] for lang in others) for w, b in zip(with_, base)]
+            base_spread = pstdev([mean(b[lang] for lang in others) for b in base])
+            spread = pstdev(per_seed)
+            gain = mean(per_seed)
+            row[target] = {"gain": gain, "spread": spread, "baseline_spread": base_spread, "per_seed": per_seed,
+                           "en_gain": mean(w["en"] - b["en"] for w, b in zip(with_, base)),
+                           "beyond_spread": abs(gain) > max(spread, base_spread)}
+        matrix[source] = row
+    return matrix
 
 
 def show(report: dict) -> None:
     distance = report["typology_distance_to_en"]
-    for target, data in report["targets"].items():
-        chance = "n/a" if data["chance"] is None else f"{data['chance']:.2f}"
-        cells = "  ".join(f"{lang} {score:.2f}" for lang, score in data["baseline"].items())
+    print("\nzero-shot (target trained in English; mean of 3 seeds); languages by typology distance to en:")
+    print("  " + "  ".join(f"{c} {d:.2f}" for c, d in sorted(distance.items(), key=lambda kv: (kv[1], kv[0]))))
+    for target, data in report["zero_shot"].items():
+        cells = " ".join(f"{lang} {s:.2f}" for lang, s in data["score"].items())
         rho = data["spearman_score_vs_distance"]
-        print(f"{target:<11} chance {chance}  {cells}  | zero-shot mean {data['zero_shot_mean']:.3f}"
-              + (f"  rho(score, distance) {rho['rho']:+.2f} (p {rho['p']:.3f})" if rho else ""))
-        for source, g in data["gains"].items():
-            print(f"    gain from {source:<16} {g['gain']:+.3f} ± {g['spread']:.3f} ({g['seeds']} seeds)")
-    print("typology distance to en: " + "  ".join(f"{c} {d:.2f}" for c, d in sorted(distance.items(), key=lambda kv: kv[1])))
+        floor = data["no_pretraining"]
+        print(f"  {target:<10} chance {data['chance']:.2f}  no-pretraining {floor if floor is None else round(floor, 2)}  "
+              f"| {cells} | mean {data['zero_shot_mean']:.2f}  rho {rho['rho']:+.2f} (p {rho['p']:.3f})")
+    print(f"  pooled rho(normalised score, distance) {report['spearman_pooled']['rho']:+.2f} (p {report['spearman_pooled']['p']:.3f})")
+    for name, matrix in report["gains"].items():
+        print(f"\ngain matrix, {name} intermediate set (zero-shot mean gain ± seed spread; * beyond spread):")
+        print("  " + " " * 18 + "".join(f"{t:>16}" for t in TARGETS))
+        for source, row in matrix.items():
+            cells = "".join(f"{row[t]['gain']:+8.3f}±{row[t]['spread']:.3f}{'*' if row[t]['beyond_spread'] else ' '}" for t in TARGETS if t in row)
+            print(f"  {source:<18}{cells}")
+    print("\nablation (4 languages, one seed): zero-shot mean over qaa/qab/qac (en in brackets)")
+    for arm in report["ablation"]:
+        cells = "  ".join(f"{t} {v['zero_shot_mean']:.2f} [{v['en']:.2f}]" for t, v in arm["targets"].items())
+        print(f"  {arm['name']:<20} {cells}")
+
+
+def run_arm(arm: Arm, program) -> dict:
+    results, _, executed = run_graph(arm_graph(arm, program), STUDY.parent)
+    out = {}
+    for (target, _), seeds in scores_by_run(results).items():
+        scores = seeds[0]
+        others = [lang for lang in scores if lang != "en"]
+        out[target] = {"en": scores["en"], "zero_shot_mean": mean(scores[lang] for lang in others), "scores": scores}
+    return {"name": arm.name, "what": arm.what, "world": arm.world, "model": arm.model, "target": arm.target,
+            "languages": arm.languages or program.world.params["languages"], "targets": out, "steps_executed": executed}
+
+
+def markdown(report: dict) -> str:
+    """The tables of docs/world.md "Measured transfer", from a written report."""
+    distance = report["typology_distance_to_en"]
+    languages = sorted(distance, key=lambda c: (distance[c], c))
+    lines = ["| target | chance | no pretraining | " + " | ".join(f"{c} ({distance[c]:.2f})" for c in languages)
+             + " | zero-shot mean | Spearman ρ (p) |",
+             "|---" * (len(languages) + 5) + "|"]
+    for target, data in report["zero_shot"].items():
+        rho = data["spearman_score_vs_distance"]
+        floor = data["no_pretraining"]
+        cells = " | ".join(f"{data['score'][c]:.2f}±{data['seed_spread'][c]:.2f}" for c in languages)
+        lines.append(f"| {target} | {data['chance']:.2f} | {'' if floor is None else f'{floor:.2f}'} | {cells} | "
+                     f"{data['zero_shot_mean']:.2f} | {rho['rho']:+.2f} ({rho['p']:.2f}) |")
+    pooled = report["spearman_pooled"]
+    lines.append(f"\nPooled over targets (scores min-max normalised per target): ρ = {pooled['rho']:+.2f} "
+                 f"(p = {pooled['p']:.3f}, {pooled['languages']} languages).")
+    for name, matrix in report["gains"].items():
+        targets = [t for t in TARGETS if any(t in row for row in matrix.values())]
+        lines += [f"\n**Gain matrix, `{name}` intermediate set** (zero-shot mean gain ± seed-to-seed std over 3 seeds; "
+                  "**bold**: |gain| above both the gain's and the baseline's seed spread):\n",
+                  "| intermediate | " + " | ".join(targets) + " |", "|---" * (len(targets) + 1) + "|"]
+        for source, row in matrix.items():
+            cells = []
+            for t in targets:
+                text = f"{row[t]['gain']:+.3f} ± {row[t]['spread']:.3f}"
+                cells.append(f"**{text}**" if row[t]["beyond_spread"] else text)
+            lines.append(f"| {source} | " + " | ".join(cells) + " |")
+    if report["ablation"]:
+        targets = list(report["ablation"][0]["targets"])
+        lines += ["\n**Ablation** (zero-shot mean over the non-English languages; English in brackets):\n",
+                  "| arm | what changes | " + " | ".join(targets) + " |", "|---" * (len(targets) + 2) + "|"]
+        for arm in report["ablation"]:
+            cells = " | ".join(f"{arm['targets'][t]['zero_shot_mean']:.2f} [{arm['targets'][t]['en']:.2f}]" if t in arm["targets"] else ""
+                               for t in targets)
+            lines.append(f"| {arm['name']} | {arm['what']} | {cells} |")
+    return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("study", type=Path)
-    parser.add_argument("--name", default="")
+    parser.add_argument("--study", type=Path, default=STUDY)
+    parser.add_argument("--skip-ablation", action="store_true")
+    parser.add_argument("--markdown", action="store_true", help="print the docs tables from the written results and stop")
     args = parser.parse_args()
-    results, world_info, seconds, executed = run_study(args.study.resolve())
-    report = summarise(results, world_info)
-    report["study"] = str(args.study)
-    report["run_seconds"] = round(seconds, 1)
+    if args.markdown:
+        print(markdown(json.loads((ROOT / "results" / "world_transfer.json").read_text())))
+        return
+    began = time.perf_counter()
+    graph, program = main_graph(args.study.resolve())
+    print(f"main study {args.study}: {len(graph.steps)} steps", flush=True)
+    results, world_dir, executed = run_graph(graph, args.study.resolve().parent)
+    seconds_main = time.perf_counter() - began
+
+    floor_arm = next(arm for arm in ARMS if arm.name == "no_pretraining_main")
+    print(f"floor: {floor_arm.what}", flush=True)
+    floor = {t: v["zero_shot_mean"] for t, v in run_arm(floor_arm, program)["targets"].items()}
+    report = summarise(program, args.study, results, world_dir, floor)
+    report["seconds"] = {"main": round(seconds_main, 1)}
     report["steps_executed"] = executed
+    write(report)
+    if not args.skip_ablation:
+        for arm in ARMS:
+            print(f"ablation arm {arm.name}: {arm.what}", flush=True)
+            report["ablation"].append(run_arm(arm, program))
+            write(report)
+    report["seconds"]["total"] = round(time.perf_counter() - began, 1)
     show(report)
-    out = Path(__file__).parent / "results" / f"world_transfer{'_' + args.name if args.name else ''}.json"
+    write(report)
+
+
+def write(report: dict) -> None:
+    out = ROOT / "results" / "world_transfer.json"
     out.write_text(json.dumps(report, indent=1, sort_keys=True) + "\n")
-    print(f"wrote {out}")
+    print(f"wrote {out}", flush=True)
+
+
+def summarise(program, study: Path, results: dict, world_dir: Path, floor: dict) -> dict:
+    """Everything but the ablation, from the main study's results."""
+    world_info = json.loads((world_dir / "world.json").read_text())
+    typology = {lang["code"]: lang["typology"] for lang in world_info["languages"]}
+    distance = {code: typology_distance(vector, typology["en"]) for code, vector in typology.items()}
+    runs = scores_by_run(results)
+    chance = dict(CHANCE)
+    chance["pos"] = majority_tag_share(world_dir, "en")
+    report = {
+        "command": ".venv/bin/python benchmarks/world_transfer.py",
+        "study": str(study),
+        "typology_distance_to_en": distance,
+        "zero_shot": zero_shot(runs, distance, chance, floor),
+    }
+    report["spearman_pooled"] = pooled_spearman(report["zero_shot"], distance)
+    report["gains"] = {name: gain_matrix(runs, labels) for name, labels in _sets(program).items()}
+    report["ablation"] = []
+    report["ablation_scale"] = {"languages": 4, "seeds": 1, **REDUCED}
+    return report
+
+
+def pooled_spearman(zero: dict, distance: dict) -> dict:
+    """One correlation over languages: each target's scores min-max normalised over
+    languages, then averaged per language, against the language's distance to English."""
+    per_language: dict[str, list[float]] = defaultdict(list)
+    for data in zero.values():
+        scores = {lang: s for lang, s in data["score"].items() if lang != "en"}
+        low, high = min(scores.values()), max(scores.values())
+        for lang, s in scores.items():
+            per_language[lang].append((s - low) / (high - low) if high > low else 0.5)
+    languages = sorted(per_language)
+    rho = spearmanr([distance[lang] for lang in languages], [mean(per_language[lang]) for lang in languages])
+    return {"rho": float(rho.statistic), "p": float(rho.pvalue), "languages": len(languages)}
+
+
+def _sets(program) -> dict[str, list[str]]:
+    from xitt.compile.compiler import _unit
+    from xitt.world import language_codes
+
+    codes = tuple(language_codes(program.world.params["languages"]))
+    return {s.name: [_unit(ref, codes)["label"] for ref in s.tasks] for s in program.sets("intermediate")}
 
 
 if __name__ == "__main__":
