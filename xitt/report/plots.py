@@ -104,7 +104,7 @@ def scatter(study: StudyResults, measure: str, path: Path) -> Path:
         axes.xaxis.set_major_locator(MaxNLocator(4))
         axes.tick_params(axis="x", labelrotation=30)
         row = correlation_row(study, measure, group)
-        stat = f"\n{row['method']} r = {row['r']:+.2f}, p = {row['p']:.3f}" if row and row["r"] is not None else ""
+        stat = "" if not row else f"\n{row['method']} r = {row['r']:+.2f}, p = {row['p']:.3f}" if row["r"] is not None else f"\n{row['method']} r undefined"
         axes.set_title(f"{per} {group}{stat}" if per != "pooled" else f"all targets{stat}", fontsize=10)
         axes.set_xlabel(f"{measure} similarity ({study.similarities[measure].get('measure', measure)})")
         axes.set_ylabel("zero-shot gain" + (f" in {group}" if per == "language" else ""))

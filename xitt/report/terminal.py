@@ -76,19 +76,25 @@ def correlation_table(result: Mapping) -> Table:
     """Measure x group (x scope when sets are compared): r, CI, p and adjusted p; * when significant."""
     scopes = list(dict.fromkeys(r["scope"] for r in result["rows"]))
     level = round(100 * result.get("confidence", 0.95))
-    title = (f"correlation of similarity with gain, per {result['per']} ({result['permutations']} permutations, "
-             f"{result['adjust']}-adjusted p, * below {SIGNIFICANCE})")
+    methods = list(dict.fromkeys(r["method"] for r in result["rows"]))
+    several = len(methods) > 1  # one method: named in the title, not in a column
+    title = (f"{'' if several else methods[0] + ' '}correlation of similarity with gain, per {result['per']} "
+             f"({result['permutations']} permutations, {result['adjust']}-adjusted p, * below {SIGNIFICANCE})")
     table = Table(title=title, title_justify="left")
-    columns = ["similarity", "method", *(["set"] if len(scopes) > 1 else []), result["per"], "n", "r", f"{level}% CI", "p", "p adj"]
+    columns = ["similarity", *(["method"] if several else []), *(["set"] if len(scopes) > 1 else []), result["per"],
+               "n", "r", f"{level}% CI", "p", "p adj"]
     for column in columns:
-        table.add_column(column, justify="right" if column in ("n", "r", "p", "p adj") else "left", no_wrap=column.endswith("CI"))
+        table.add_column(column, justify="right" if column in ("n", "r", "p", "p adj") else "left", no_wrap=column.endswith("CI"),
+                         min_width=max(map(len, scopes)) if column == "set" else None)
     for r in result["rows"]:
         significant = _significant(r)
         table.add_row(
-            r["similarity"], r["method"], *([r["scope"]] if len(scopes) > 1 else []), str(r["group"]), str(r["n"]),
+            r["similarity"], *([r["method"]] if several else []), *([r["scope"]] if len(scopes) > 1 else []), str(r["group"]), str(r["n"]),
             _number(r["r"], signed=True), _ci(r), _number(r["p"]),
             Text(_number(r["p_adjusted"]) + (" *" if significant else "  "), style="bold" if significant else ""),
         )
+    if any(r["r"] is None for r in result["rows"]):
+        table.caption, table.caption_justify = "n/a: r is undefined there (fewer than 3 points, or gains or similarities all equal)", "left"
     return table
 
 
@@ -114,7 +120,8 @@ def ranking_table(result: Mapping) -> Table | None:
     if not means:
         return None
     k = top_k(result)
-    table = Table(title=f"ranking quality of each measure (mean over {means[0]['n']} targets; regret in % of the best score)",
+    cut = "" if k != "k" else f"; k = min({means[0]['k']}, candidates)"
+    table = Table(title=f"ranking quality of each measure (mean over {means[0]['n']} targets; regret in % of the best score{cut})",
                   title_justify="left")
     for column in ("similarity", "set", f"NDCG@{k}", "regret@1", f"regret@{k}", "rank of best"):
         table.add_column(column, justify="left" if column in ("similarity", "set") else "right")
