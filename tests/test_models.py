@@ -656,3 +656,47 @@ def test_one_bf16_training_step_on_cuda(tokenizer, world):
     assert not torch.equal(encoder.encoder.layer[0].output.dense.weight, before)
     assert encoder.encoder.layer[0].output.dense.weight.dtype == torch.float32
     assert torch.backends.cuda.matmul.allow_tf32
+
+
+# --- the training ops through the real engine -------------------------------------------------
+
+
+@pytest.mark.slow
+def test_ops_train_a_mixture_and_score_qa_and_retrieval_targets(tiny_study, tmp_path):
+    """On a copy of the tiny study's store (world, tokenizer and pretraining cached): a
+    temperature-sampled mixture keeps only its encoder; a QA target is trained, selected on
+    English dev data and scored per language; a retrieval target is scored untrained."""
+    import shutil
+
+    import xitt.ops  # noqa: F401  (registers the ops)
+    from xitt.compile import compile_program
+    from xitt.engine.graph import Graph, Step
+    from xitt.engine.scheduler import run
+    from xitt.engine.store import Store
+    from xitt.lang import load_program
+
+    shutil.copytree(tiny_study.parent, tmp_path / "study", symlinks=True)
+    steps = compile_program(load_program(tiny_study)).graph.steps
+    base = [s for s in steps if s.op in ("world.generate", "model.tokenizer", "model.pretrain")]
+    encoder = next(s.id for s in base if s.op == "model.pretrain")
+    target = next(s for s in steps if s.op == "train.target")
+    train, languages = dict(target.params["train"]), list(target.params["eval_languages"])
+    parts = [{"task": "nli", "languages": ["en"]}, {"task": "qa", "languages": ["en"]}]
+    mix = Step("intermediate/mix", "train.intermediate", {"tasks": parts, "sampling": "temperature", "temperature": 2.0, "train": train, "seed": 1},
+               {"encoder": encoder, "world": "world"})
+    targets = [
+        Step(f"target/{task}", "train.target", {"task": task, "train_languages": ["en"], "eval_languages": languages, "train": train, "seed": 1},
+             {"encoder": mix.id, "world": "world"})
+        for task in ("qa", "retrieval")
+    ]
+    with Store(tmp_path / "study") as store:
+        summary = run(Graph((*base, mix, *targets)), store)
+        assert sorted(summary.executed) == ["intermediate/mix", "target/qa", "target/retrieval"]
+        mixed, qa, retrieval = (store.get(summary.keys[s]) for s in ("intermediate/mix", "target/qa", "target/retrieval"))
+    assert [t["task"] for t in mixed.result["tasks"]] == ["nli", "qa"] and mixed.result["best_step"] is not None
+    assert sorted(p.name for p in mixed.file("encoder").iterdir()) == ["config.json", "model.safetensors"]
+    assert set(qa.result["scores"]) == set(languages) and qa.result["metric"] == "f1"  # the world scores QA by F1
+    assert all(set(m) == {"score", "exact_match", "f1"} for m in qa.result["metrics"].values())
+    assert 0 < qa.result["best_step"] and qa.result["examples_per_s"] > 0
+    assert set(retrieval.result["scores"]) == set(languages) - {"en"} and retrieval.result["examples"] == 0
+    assert all(0.0 <= s <= 1.0 for s in retrieval.result["scores"].values())
