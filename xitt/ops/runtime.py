@@ -26,12 +26,7 @@ def setup_torch(ctx: StepContext):
 
 
 def load_encoder_artifact(artifact: Artifact, device):
-    from xitt.errors import UserError
     from xitt.models.io import load_encoder
-
-    if not artifact.file(ENCODER_DIR).exists() and artifact.file("config.json").exists():
-        raise UserError("fine-tuning a hub checkpoint (hf(...)) is not built yet: xitt trains its toy_mlm encoders only",
-                        hint="plan the study with `xitt plan`; run it with `model base = toy_mlm(...)` for now")
     from xitt.models.tokenizer import load_tokenizer
 
     return load_encoder(artifact.file(ENCODER_DIR), device=device), load_tokenizer(artifact.file(TOKENIZER_FILE))

@@ -1,4 +1,4 @@
-"""Real tasks' data and hub checkpoints as steps: what a study of registered tasks reads.
+"""Real tasks' data as steps: what a study of registered tasks reads.
 
 `task.load` reads one task, language and split (from the hub, a save_to_disk directory or
 the files a `data` statement names) into examples.jsonl, in the task's schema. Missing
@@ -35,25 +35,3 @@ def read_examples(artifact) -> list[dict]:
     """The examples a `task.load` step wrote."""
     with artifact.file(EXAMPLES_FILE).open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
-
-
-@op("model.hf")
-def hub_checkpoint(ctx: StepContext) -> dict:
-    """Resolve a hub checkpoint (or a local directory) without downloading when offline;
-    the artifact records its configuration, not its weights."""
-    from xitt.errors import UserError
-
-    name = ctx.params["name"]
-    try:
-        from transformers import AutoConfig
-
-        config = AutoConfig.from_pretrained(name)
-    except (OSError, ValueError) as error:
-        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise UserError(
-            f"cannot load the checkpoint '{name}': {first}",
-            hint="without hub access, download it once (`huggingface-cli download " + name + "`) on a machine "
-                 "that has access and copy the cache, or write the checkpoint's local directory in hf(\"...\")",
-        ) from None
-    (ctx.out_dir / "config.json").write_text(config.to_json_string(), encoding="utf-8")
-    return {"name": name, "model_type": config.model_type, "layers": getattr(config, "num_hidden_layers", None)}
