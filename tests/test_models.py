@@ -700,3 +700,33 @@ def test_ops_train_a_mixture_and_score_qa_and_retrieval_targets(tiny_study, tmp_
     assert 0 < qa.result["best_step"] and qa.result["examples_per_s"] > 0
     assert set(retrieval.result["scores"]) == set(languages) - {"en"} and retrieval.result["examples"] == 0
     assert all(0.0 <= s <= 1.0 for s in retrieval.result["scores"].values())
+
+
+@pytest.mark.slow
+def test_hf_op_keeps_a_local_checkpoint_as_an_encoder_that_targets_train_on(pretrained, tokenizer, tiny_study, tmp_path, monkeypatch):
+    import shutil
+
+    import xitt.ops  # noqa: F401  (registers the ops)
+    from xitt.compile import compile_program
+    from xitt.engine.graph import Graph, Step
+    from xitt.engine.scheduler import StepFailed, run
+    from xitt.engine.store import Store
+    from xitt.lang import load_program
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    pretrained[0].save_pretrained(tmp_path / "ckpt", safe_serialization=True)
+    tokenizer.save_pretrained(tmp_path / "ckpt")
+    shutil.copytree(tiny_study.parent, tmp_path / "study", symlinks=True)
+    world = next(s for s in compile_program(load_program(tiny_study)).graph.steps if s.op == "world.generate")
+    hub = Step("model/ckpt", "model.hf", {"name": str(tmp_path / "ckpt")})
+    target = Step("target/paraphrase", "train.target", {"task": "paraphrase", "train_languages": ["en"], "eval_languages": ["en"],
+                  "train": {"epochs": 1, "batch": 32}, "seed": 1}, {"encoder": hub.id, "world": world.id})
+    with Store(tmp_path / "study") as store:
+        summary = run(Graph((world, hub, target)), store)
+        kept, scored = store.get(summary.keys[hub.id]), store.get(summary.keys[target.id])
+        assert kept.result["architecture"] == "XLMRobertaModel" and kept.result["parameters"] == pretrained[0].roberta.num_parameters()
+        assert sorted(p.name for p in kept.file("encoder").iterdir()) == ["config.json", "model.safetensors"]
+        assert 0.0 <= scored.result["scores"]["en"] <= 1.0
+        missing = Step("model/missing", "model.hf", {"name": str(tmp_path / "nowhere")})
+        with pytest.raises(StepFailed):
+            run(Graph((missing,)), store)

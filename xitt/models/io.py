@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import torch
-from transformers import PreTrainedModel, XLMRobertaModel
+from transformers import AutoModel, PreTrainedModel
 from transformers.utils import logging as hf_logging
 
 from xitt.models.device import use_best_attention
@@ -48,10 +48,11 @@ def save_encoder(model: torch.nn.Module, directory: Path) -> None:
             extra.unlink()
 
 
-def load_encoder(directory: Path, device: torch.device | None = None) -> XLMRobertaModel:
-    """An encoder from local files only (no hub, no remote code), in eval mode on ``device``."""
+def load_encoder(directory: Path, device: torch.device | None = None) -> PreTrainedModel:
+    """An encoder from local files only (no hub, no remote code), in eval mode on ``device``;
+    its class is the one its config names (XLM-R for ours, BERT for mBERT, ...)."""
     with _no_progress_bars():
-        encoder = XLMRobertaModel.from_pretrained(Path(directory), add_pooling_layer=False, local_files_only=True, trust_remote_code=False)
+        encoder = AutoModel.from_pretrained(Path(directory), add_pooling_layer=False, local_files_only=True, trust_remote_code=False)
     device = device if device is not None else torch.device("cpu")
     use_best_attention(encoder, device)
     return encoder.to(device)

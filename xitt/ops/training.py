@@ -10,6 +10,27 @@ from xitt.engine.registry import StepContext, op
 from xitt.ops.runtime import TOKENIZER_FILE, load_encoder_artifact, save_encoder_artifact, setup_torch
 
 
+@op("model.hf")
+def hub_model(ctx: StepContext) -> dict:
+    """``hf("name")``: a checkpoint from a local directory or the hub cache (never downloaded,
+    no remote code), kept as an encoder artifact (safetensors, no MLM head) for the steps
+    after it. Encoder artifacts name XLM-R's special tokens, so the tokenizer must use them."""
+    from xitt.errors import UserError
+    from xitt.models.hub import load_pretrained
+    from xitt.models.io import save_encoder
+    from xitt.models.tokenizer import BOS, EOS, MASK, PAD, UNK
+    from xitt.ops.runtime import ENCODER_DIR
+
+    name = ctx.params["name"]
+    encoder, tokenizer = load_pretrained(name)
+    wanted = (BOS, EOS, PAD, UNK, MASK)
+    if (tokenizer.bos_token, tokenizer.eos_token, tokenizer.pad_token, tokenizer.unk_token, tokenizer.mask_token) != wanted:
+        raise UserError(f"model hf({name!r}) uses special tokens other than XLM-R's {', '.join(wanted)}: only XLM-R-family checkpoints are supported")
+    save_encoder(encoder, ctx.out_dir / ENCODER_DIR)
+    tokenizer.backend_tokenizer.save(str(ctx.out_dir / TOKENIZER_FILE))
+    return {"name": name, "architecture": type(encoder).__name__, "parameters": sum(p.numel() for p in encoder.parameters())}
+
+
 def _train_examples(world_dir, task: str, languages, split: str = "train") -> list[dict]:
     from xitt import world
 
