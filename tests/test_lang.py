@@ -86,9 +86,9 @@ def test_quickstart_checks_into_the_expected_program():
     assert [r.task for r in targets.tasks] == ["nli", "paraphrase", "pos", "ner"]
     assert all(r.train_languages == ("en",) and r.eval_languages == every for r in targets.tasks)
 
-    written = {"lr": 5e-4, "epochs": 2, "batch": 32, "max_length": 64, "warmup": 0.1, "freeze_embeddings": False}
+    written = {"lr": 2e-3, "epochs": 2, "batch": 32, "max_length": 64, "warmup": 0.1, "freeze_embeddings": False}
     assert {k: program.train["intermediate"][k] for k in written} == written
-    assert program.train["target"]["epochs"] == 3
+    assert program.train["target"]["epochs"] == 3 and program.train["target"]["freeze_embeddings"] is True
     assert program.seeds == (1, 2)
 
     text, vocab = program.similarities
@@ -966,7 +966,7 @@ def doc_examples() -> list[tuple[int, str, str]]:
 
 
 DOC_FILES = {attrs.split("=", 1)[1]: code for _, attrs, code in doc_examples() if attrs.startswith("file=")}
-BASE = doc_examples()[0][2]  # the first block is the base program that completes the others
+DOC_BASE = doc_examples()[0][2]  # the first block is the base program that completes the others
 
 
 def complete(code: str) -> str:
@@ -980,7 +980,7 @@ def complete(code: str) -> str:
     roles = {"target" if s.eval is not None else "intermediate" for s in sets.values()}
     uses_toy = "toy." in code or ast.Model not in has
     wanted = []
-    for line in BASE.splitlines():
+    for line in DOC_BASE.splitlines():
         keyword, _, rest = line.partition(" ")
         if keyword == "experiment" and ast.Experiment not in has:
             wanted.append(line)
