@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import subprocess
@@ -203,8 +204,10 @@ def test_english_vs_multilingual_comparison_is_reported(tiny_study):
     assert done.returncode == 0, done.stderr
     assert "does the correlation change? english vs multilingual" in done.stdout
     directory = tiny_study.parent / "reports" / "compare"
-    comparisons = (directory / "comparisons.csv").read_text().splitlines()
-    assert comparisons[0].startswith("step,similarity,method") and len(comparisons) == 1 + 2  # text, vocab
+    with (directory / "comparisons.csv").open() as handle:
+        comparisons = list(csv.DictReader(handle))
+    assert sorted(c["similarity"] for c in comparisons) == ["text", "vocab"]
+    assert all(c["left"] == "english" and c["right"] == "multilingual" and c["p_adjusted"] for c in comparisons)
     results = json.loads((directory / "results.json").read_text())
     assert results["sets"] == {"english": ["nli@en", "sentiment@en"], "multilingual": ["nli@*", "sentiment@*"]}
     assert "english vs multilingual" in (directory / "report.md").read_text()
