@@ -10,9 +10,14 @@ Two parts, both run through the real engine and cached in benchmarks/world_trans
    pretraining; the Spearman correlation over languages of zero-shot score with typological
    distance to English; gain matrices intermediate x target (3 seeds, with spread) for the
    English-only and the multilingual intermediate sets.
-2. Ablation arms (``ARMS``), at reduced scale (4 languages, one seed, no intermediate step):
-   the world with one ingredient removed (code-switching, shared anchors, selectional
-   structure), the target step without frozen embeddings, and no pretraining at all.
+2. Ablation arms (``ARMS``), one seed, no intermediate step: the world with one ingredient
+   removed (code-switching, shared anchors, selectional structure) and no pretraining, at
+   reduced scale (4 languages, ``REDUCED``), since each world needs its own pretraining;
+   the target step without frozen embeddings, and the main world without pretraining (the
+   floor), at the main scale.
+
+On 2 shared cores the main study and the arms take on the order of an hour under load;
+the figures and the load they ran under are in docs/world.md.
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ TARGETS = ("nli", "paraphrase", "pos", "ner", "qa")
 CHANCE = {"nli": 1 / 3, "paraphrase": 0.5, "ner": 0.0, "qa": 0.0}
 
 
-REDUCED = {"corpus_size": 16000, "pretrain_steps": 1000}  # the ablation's scale (the machine has 2 shared cores)
+REDUCED = {"corpus_size": 12000, "pretrain_steps": 600}  # the ablation's scale (the machine has 2 shared cores)
 
 
 @dataclass(frozen=True)
@@ -59,7 +64,8 @@ ARMS = (
     Arm("no_code_switch", "no code-switched words in the corpus", world={"code_switch": 0.0}),
     Arm("no_anchors", "names and numbers spelled differently in every language", world={"anchors": False}),
     Arm("no_structure", "every slot drawn uniformly and independently (the naive world)", world={"structure": False}),
-    Arm("no_freeze", "word embeddings fine-tuned in the target step", target={"freeze_embeddings": False}),
+    Arm("no_freeze", "word embeddings fine-tuned in the target step (main scale: 7 languages, 1500 pretraining steps)",
+        target={"freeze_embeddings": False}, languages=0, scale={}),
     Arm("no_pretraining", "the same model, randomly initialised", model={"pretrain_steps": 0}),
     Arm("no_pretraining_main", "the main study's world and targets without pretraining (the floor)",
         model={"pretrain_steps": 0}, languages=0, targets=TARGETS, scale={}),
@@ -100,6 +106,28 @@ def run_graph(graph, store_dir: Path) -> tuple[dict, Path, int]:
         artifacts = {step_id: store.get(key) for step_id, key in summary.keys.items()}
         results = {step_id: (a.result, a.meta) for step_id, a in artifacts.items()}
     return results, artifacts["world"].path, len(summary.executed)
+
+
+def read_cached(graph, store_dir: Path) -> tuple[dict, Path | None, int]:
+    """Like ``run_graph``, but runs nothing: the results already in the store (``--partial``,
+    to report a measurement still running). Matches artifacts by step id, params and the
+    artifacts chosen for their inputs, not by key, so results computed under an earlier
+    version of the ops' code (another process still running it) are found too."""
+    candidates: dict[str, list[dict]] = defaultdict(list)
+    for meta_file in sorted((store_dir / ".xitt" / "artifacts").glob("*/meta.json")):
+        meta = json.loads(meta_file.read_text())
+        meta["path"] = meta_file.parent
+        candidates[meta["step"]].append(meta)
+    chosen: dict[str, dict] = {}
+    for step in graph:
+        want = json.dumps(step.params, sort_keys=True)
+        for meta in sorted(candidates.get(step.id, []), key=lambda m: m.get("started", "")):
+            inputs_ok = all(isinstance(ref, str) and ref in chosen and meta["input_keys"].get(role) == chosen[ref]["key"]
+                            for role, ref in step.inputs.items())
+            if inputs_ok and json.dumps(meta["params"], sort_keys=True) == want:
+                chosen[step.id] = meta
+    results = {step_id: (json.loads((m["path"] / "result.json").read_text()), m) for step_id, m in chosen.items()}
+    return results, chosen["world"]["path"] if "world" in chosen else None, 0
 
 
 def main_graph(path: Path):
@@ -162,6 +190,7 @@ def zero_shot(runs: dict, distance: dict, chance: dict, floor: dict | None) -> d
             continue
         seeds = runs[(target, "none")]
         languages = sorted(seeds[0], key=lambda c: (distance[c], c))
+        # seeds: how many baseline runs there are (3 when complete)
         score = {lang: mean(s[lang] for s in seeds) for lang in languages}
         others = [lang for lang in languages if lang != "en"]
         rho = spearmanr([distance[lang] for lang in others], [score[lang] for lang in others])
@@ -173,6 +202,7 @@ def zero_shot(runs: dict, distance: dict, chance: dict, floor: dict | None) -> d
             "zero_shot_mean": mean(score[lang] for lang in others),
             "zero_shot_min": min(score[lang] for lang in others),
             "spearman_score_vs_distance": {"rho": float(rho.statistic), "p": float(rho.pvalue), "languages": len(others)},
+            "seeds": len(seeds),
         }
     return out
 
@@ -187,7 +217,7 @@ def gain_matrix(runs: dict, sources: list[str]) -> dict:
     for source in sources:
         row = {}
         for target in TARGETS:
-            if (target, source) not in runs:
+            if (target, source) not in runs or (target, "none") not in runs:
                 continue
             base, with_ = runs[(target, "none")], runs[(target, source)]
             others = [lang for lang in base[0] if lang != "en"]
@@ -195,7 +225,7 @@ def gain_matrix(runs: dict, sources: list[str]) -> dict:
             base_spread = pstdev([mean(b[lang] for lang in others) for b in base])
             spread = pstdev(per_seed)
             gain = mean(per_seed)
-            row[target] = {"gain": gain, "spread": spread, "baseline_spread": base_spread, "per_seed": per_seed,
+            row[target] = {"gain": gain, "spread": spread, "baseline_spread": base_spread, "per_seed": per_seed, "seeds": len(per_seed),
                            "en_gain": mean(w["en"] - b["en"] for w, b in zip(with_, base)),
                            "beyond_spread": abs(gain) > max(spread, base_spread)}
         matrix[source] = row
@@ -225,8 +255,8 @@ def show(report: dict) -> None:
         print(f"  {arm['name']:<20} {cells}")
 
 
-def run_arm(arm: Arm, program) -> dict:
-    results, _, executed = run_graph(arm_graph(arm, program), STUDY.parent)
+def run_arm(arm: Arm, program, partial: bool = False) -> dict:
+    results, _, executed = (read_cached if partial else run_graph)(arm_graph(arm, program), STUDY.parent)
     out = {}
     for (target, _), seeds in scores_by_run(results).items():
         scores = seeds[0]
@@ -264,7 +294,7 @@ def markdown(report: dict) -> str:
                 cells.append(f"**{text}**" if row[t]["beyond_spread"] else text)
             lines.append(f"| {source} | " + " | ".join(cells) + " |")
     if report["ablation"]:
-        targets = list(report["ablation"][0]["targets"])
+        targets = [t for t in TARGETS if any(t in arm["targets"] for arm in report["ablation"])]
         lines += ["\n**Ablation** (zero-shot mean over the non-English languages; English in brackets):\n",
                   "| arm | what changes | " + " | ".join(targets) + " |", "|---" * (len(targets) + 2) + "|"]
         for arm in report["ablation"]:
@@ -279,6 +309,7 @@ def main() -> None:
     parser.add_argument("--study", type=Path, default=STUDY)
     parser.add_argument("--skip-ablation", action="store_true")
     parser.add_argument("--markdown", action="store_true", help="print the docs tables from the written results and stop")
+    parser.add_argument("--partial", action="store_true", help="run nothing: report the steps already in the store")
     args = parser.parse_args()
     if args.markdown:
         print(markdown(json.loads((ROOT / "results" / "world_transfer.json").read_text())))
@@ -286,20 +317,22 @@ def main() -> None:
     began = time.perf_counter()
     graph, program = main_graph(args.study.resolve())
     print(f"main study {args.study}: {len(graph.steps)} steps", flush=True)
-    results, world_dir, executed = run_graph(graph, args.study.resolve().parent)
+    results, world_dir, executed = (read_cached if args.partial else run_graph)(graph, args.study.resolve().parent)
     seconds_main = time.perf_counter() - began
 
     floor_arm = next(arm for arm in ARMS if arm.name == "no_pretraining_main")
     print(f"floor: {floor_arm.what}", flush=True)
-    floor = {t: v["zero_shot_mean"] for t, v in run_arm(floor_arm, program)["targets"].items()}
+    floor = {t: v["zero_shot_mean"] for t, v in run_arm(floor_arm, program, args.partial)["targets"].items()}
     report = summarise(program, args.study, results, world_dir, floor)
+    report["complete"] = not args.partial or len(results) == len(graph.steps)
+    report["main_steps_done"] = f"{len(results)}/{len(graph.steps)}"
     report["seconds"] = {"main": round(seconds_main, 1)}
     report["steps_executed"] = executed
     write(report)
     if not args.skip_ablation:
         for arm in ARMS:
             print(f"ablation arm {arm.name}: {arm.what}", flush=True)
-            report["ablation"].append(run_arm(arm, program))
+            report["ablation"].append(run_arm(arm, program, args.partial))
             write(report)
     report["seconds"]["total"] = round(time.perf_counter() - began, 1)
     show(report)
