@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from xitt.engine.graph import Graph, Step
-from xitt.errors import ProgramError
 from xitt.lang.program import MixRef, Program, ReportSpec, TaskRef
 from xitt.measures import inputs_of
 from xitt.models import TRAIN
@@ -135,6 +134,13 @@ def _local(program: Program, task: str) -> dict | None:
     return {"path": path, "splits": dict(found.splits)}
 
 
+def _checkpoint(program: Program, params: dict) -> dict:
+    """``hf("ckpt")`` naming a directory in the experiment's folder reads that directory
+    (as an absolute path, like ``data`` paths), wherever xitt is run from; else a hub id."""
+    folder = Path(program.source_path).resolve().parent / params["name"]
+    return {**params, "name": str(folder)} if folder.is_dir() else params
+
+
 class _Data:
     """The ``task.load`` steps of a program, one per (task, language, split), made once."""
 
@@ -195,17 +201,11 @@ def compile_program(program: Program) -> Compiled:
     model = program.model
     if model.kind == "hf":
         encoder = f"checkpoint/{model.name}"
-        add(Step(encoder, "model.hf", dict(model.params)))
+        add(Step(encoder, "model.hf", _checkpoint(program, dict(model.params))))
     else:
         add(Step("tokenizer", "model.tokenizer", {"vocab_size": model.params["vocab_size"]}, {"world": "world"}))
         encoder = f"pretrain/{model.name}"
         add(Step(encoder, "model.pretrain", dict(model.params), {"world": "world", "tokenizer": "tokenizer"}))
-    if program.world is None and program.similarities:
-        raise ProgramError(
-            "similarity measures read the toy world's data, and this study has no world",
-            hint="drop the similarity statements, or add toy tasks and a `world toy(...)` statement",
-            location=program.similarities[0].location,
-        )
 
     units: dict[str, dict] = {}
     unit_data: dict[str, tuple[str, ...]] = {}
@@ -238,10 +238,14 @@ def compile_program(program: Program) -> Compiled:
 
     targets = [ref for s in program.sets("target") for ref in s.tasks]
     families = {p.label: ([], [], []) for p in points}  # label -> runs, baselines, rows
+    target_train: list[str] = []
+    target_eval: list[str] = []
     for ref in targets:
         real = ref.source == REAL_SOURCE
         train_data = data.training(ref.task, ref.train_languages, True) if real else ()
         eval_data = data.evaluation(ref.task, ref.eval_languages) if real else ()
+        target_train.extend(train_data)
+        target_eval.extend(eval_data)
         for seed in program.seeds:
             for t_point, t_train in target_points.items():
                 for source in (BASELINE, *units):
@@ -275,12 +279,16 @@ def compile_program(program: Program) -> Compiled:
         {"label": ref.task, "task": ref.task, "languages": list(ref.train_languages), "eval_languages": list(ref.eval_languages)}
         for ref in targets
     ]
+    # a real study's measures read the load steps: intermediates' and targets' training data, targets' evaluation data
+    similarity_data = tuple(dict.fromkeys([*(step for steps in unit_data.values() for step in steps), *target_train]))
+    similarity_eval = tuple(dict.fromkeys(target_eval))
     first_point = next(iter(intermediate_points))  # measures read the first grid point's trained encoders
     similarities: dict[str, str] = {}
     for spec in program.similarities:
         step_id = f"similarity/{spec.name}"
         needs = inputs_of(spec.measure, spec.params)
-        inputs: dict = {"world": "world", **({"encoder": encoder} if "encoder" in needs else {})}
+        inputs: dict = {**({"world": "world"} if program.world is not None else {}), **({"encoder": encoder} if "encoder" in needs else {})}
+        inputs |= {name: steps for name, steps in (("data", similarity_data), ("eval", similarity_eval)) if steps}
         params = {**spec.params, "intermediates": intermediates, "targets": target_specs}
         if "intermediate_models" in needs:  # unit-major, then seed: the order the op reads them in
             inputs["intermediate_models"] = tuple(_path("intermediate", u, first_point, f"seed={s}") for u in units for s in program.seeds)

@@ -10,31 +10,29 @@ from __future__ import annotations
 
 from xitt.engine.registry import StepContext, op
 from xitt.errors import UserError
+from xitt.ops.taskdata import HELPERS
 
 
-def _parts(spec: dict) -> list[tuple[str, list[str]]]:
-    """(task, languages) of a task, or of each member of an intermediate mixture."""
-    if "tasks" in spec:
-        return [(part["task"], part["languages"]) for part in spec["tasks"]]
-    return [(spec["task"], spec["languages"])]
+def _examples(data, spec: dict, samples: int) -> list[dict]:
+    """The first ``samples`` examples of a task (or mixture) in each of its languages: its
+    training data, or a target's evaluation data where it has none (``taskdata``)."""
+    from xitt.ops.taskdata import spec_examples
+
+    return spec_examples(data, spec, samples)
 
 
-def _examples(world_dir, spec: dict, samples: int) -> list[dict]:
-    """The first ``samples`` training examples of a task (or mixture) in each of its languages."""
-    from xitt import world
-
-    examples = []
-    for task, languages in _parts(spec):
-        for language in languages:
-            examples.extend(world.load_examples(world_dir, task, language, "train")[:samples])
-    return examples
-
-
-def _texts(world_dir, spec: dict, samples: int) -> list[str]:
+def _texts(data, spec: dict, samples: int) -> list[str]:
     """The input texts of ``_examples``."""
     from xitt.tasks.formats import example_text
 
-    return [example_text(e) for e in _examples(world_dir, spec, samples)]
+    return [example_text(e) for e in _examples(data, spec, samples)]
+
+
+def _data(ctx: StepContext):
+    """The study's examples: the world's, or its real tasks' load steps."""
+    from xitt.ops.taskdata import examples_of
+
+    return examples_of(ctx.inputs)
 
 
 def _matrix(measure: str, params, values) -> dict:
@@ -60,14 +58,12 @@ def _matrix(measure: str, params, values) -> dict:
     }
 
 
-def _task(spec: dict, who: str):
+def _task(data, spec: dict, who: str):
     """The task's info; a clear error for mixtures and formats a model-level measure cannot read."""
-    from xitt.world.catalog import TASKS
-
     if "tasks" in spec:
         raise UserError(f"{who} needs one task with one label set, and {spec['label']} is a mixture", hint="use logme, h_score or cka for mixtures")
     name = spec["task"]
-    task = TASKS[name]
+    task = data.info(name)
     if task.format.value not in ("classification", "pair_classification", "tagging"):
         raise UserError(f"{who} needs labelled classification or tagging data, and task {name} is {task.format.value}")
     return task
@@ -88,10 +84,10 @@ def _finetuned(ctx: StepContext, device, spec: dict, examples: list[dict]):
     p = ctx.params
     encoder, tokenizer = load_encoder_artifact(ctx.inputs["encoder"], device)
     settings = TrainSettings(lr=p["lr"], epochs=p["epochs"], batch=p["batch"], seed=0)
-    return train_task(encoder, tokenizer, _task(spec, ctx.step_id), examples, settings), tokenizer
+    return train_task(encoder, tokenizer, _task(_data(ctx), spec, ctx.step_id), examples, settings), tokenizer
 
 
-@op("similarity.text_embedding", helpers=[_parts, _texts, _examples, _matrix])
+@op("similarity.text_embedding", helpers=[_data, _texts, _examples, _matrix, *HELPERS])
 def text_embedding(ctx: StepContext) -> dict:
     import numpy as np
 
@@ -102,11 +98,11 @@ def text_embedding(ctx: StepContext) -> dict:
     p = ctx.params
     device = setup_torch(ctx)
     encoder, tokenizer = load_encoder_artifact(ctx.inputs["encoder"], device)
-    world_dir = ctx.inputs["world"].path
+    data = _data(ctx)
     everything = [*p["intermediates"], *p["targets"]]
     vectors = []
     for done, spec in enumerate(everything):
-        texts = _texts(world_dir, spec, p["samples"])
+        texts = _texts(data, spec, p["samples"])
         vectors.append(task_vector(embed_texts(encoder, tokenizer, texts, pool=p["pool"], layer=p["layer"])))
         ctx.progress(done + 1, len(everything), {})
     vectors = np.stack(vectors)
@@ -114,7 +110,7 @@ def text_embedding(ctx: StepContext) -> dict:
     return _matrix("text_embedding", p, cosine_matrix(vectors[:split], vectors[split:]))
 
 
-@op("similarity.sentence_embedding", helpers=[_parts, _texts, _examples, _matrix])
+@op("similarity.sentence_embedding", helpers=[_data, _texts, _examples, _matrix, *HELPERS])
 def sentence_embedding(ctx: StepContext) -> dict:
     """SEmb: mean unit-length sentence vector of each task from any encoder; cosine."""
     import numpy as np
@@ -136,11 +132,11 @@ def sentence_embedding(ctx: StepContext) -> dict:
             raise UserError(f"similarity {ctx.step_id}: {error}", hint="give `model:` a folder with config.json and weights (e.g. a saved sentence-transformers model)") from None
         pool = pooling_of(folder, p["pool"])
         ctx.info["sentence_encoder"] = str(folder)
-    world_dir = ctx.inputs["world"].path
+    data = _data(ctx)
     everything = [*p["intermediates"], *p["targets"]]
     vectors = []
     for done, spec in enumerate(everything):
-        texts = _texts(world_dir, spec, p["samples"])
+        texts = _texts(data, spec, p["samples"])
         vectors.append(task_vector(embed_texts(encoder, tokenizer, texts, pool=pool)))
         ctx.progress(done + 1, len(everything), {})
     vectors = np.stack(vectors)
@@ -148,7 +144,7 @@ def sentence_embedding(ctx: StepContext) -> dict:
     return _matrix("sentence_embedding", p, cosine_matrix(vectors[:split], vectors[split:]))
 
 
-@op("similarity.vocabulary", helpers=[_parts, _texts, _examples, _matrix])
+@op("similarity.vocabulary", helpers=[_data, _texts, _examples, _matrix, *HELPERS])
 def vocabulary(ctx: StepContext) -> dict:
     """Word or subword distributions of the whole training split of each task."""
     from collections import Counter
@@ -156,7 +152,7 @@ def vocabulary(ctx: StepContext) -> dict:
     from xitt.measures.vocabulary import compare, count_matrices, word_counts
 
     p = ctx.params
-    world_dir = ctx.inputs["world"].path
+    data = _data(ctx)
     samples = 1_000_000_000  # the whole training split: counting is cheap
     if p["unit"] == "subwords":
         from xitt.models.tokenizer import load_tokenizer
@@ -169,13 +165,13 @@ def vocabulary(ctx: StepContext) -> dict:
             return Counter(str(i) for row in ids for i in row)
     else:
         count = word_counts
-    counts = {s["label"]: count(_texts(world_dir, s, samples)) for s in [*p["intermediates"], *p["targets"]]}
+    counts = {s["label"]: count(_texts(data, s, samples)) for s in [*p["intermediates"], *p["targets"]]}
     rows, columns = count_matrices([counts[s["label"]] for s in p["intermediates"]], [counts[s["label"]] for s in p["targets"]])
     values = compare(p["measure"], rows, columns, top_k=p["top_k"], alpha=p["alpha"], smoothing=p["smoothing"])
     return _matrix("vocabulary", p, values)
 
 
-@op("similarity.size", helpers=[_parts, _texts, _examples, _matrix])
+@op("similarity.size", helpers=[_data, _texts, _examples, _matrix, *HELPERS])
 def size(ctx: StepContext) -> dict:
     """Training-set sizes (all of a task's languages) and type-token ratios."""
     import numpy as np
@@ -184,9 +180,9 @@ def size(ctx: StepContext) -> dict:
     from xitt.measures.vocabulary import word_counts
 
     p = ctx.params
-    world_dir = ctx.inputs["world"].path
+    data = _data(ctx)
     everything = [*p["intermediates"], *p["targets"]]
-    texts = [_texts(world_dir, s, 1_000_000_000) for s in everything]
+    texts = [_texts(data, s, 1_000_000_000) for s in everything]
     split = len(p["intermediates"])
     if p["measure"] == "ttr":
         ratios = np.array([type_token_ratio(word_counts(t)) for t in texts])
@@ -197,46 +193,53 @@ def size(ctx: StepContext) -> dict:
     return _matrix("size", p, values)
 
 
-def _language_shares(world_dir, spec: dict, split: str, languages_key: str = "languages") -> dict[str, float]:
-    """Language -> number of examples in it over a task's (or mixture's) parts: the mix's weights."""
-    from xitt import world
+def _language_shares(data, spec: dict, evaluation: bool = False) -> dict[str, float]:
+    """Language -> number of examples in it over a task's (or mixture's) parts: the mix's
+    weights. The examples are those the text measures read (``taskdata``), or with
+    ``evaluation`` a target's test data in its evaluation languages."""
+    from xitt.ops.taskdata import _spec_keys
 
-    parts = [(part["task"], part[languages_key]) for part in spec["tasks"]] if "tasks" in spec else [(spec["task"], spec[languages_key])]
+    parts = [(part["task"], part["languages"]) for part in spec["tasks"]] if "tasks" in spec else [(spec["task"], spec["languages"])]
     shares: dict[str, float] = {}
     for task, languages in parts:
-        for language in languages:
-            shares[language] = shares.get(language, 0.0) + len(world.load_examples(world_dir, task, language, split))
+        if evaluation:
+            keys = [k for k in data.eval_keys if k[0] == task] or [(task, lang, "test") for lang in spec["eval_languages"]]
+        else:
+            keys = _spec_keys(data, spec, task, languages)
+        for key in keys:
+            shares[key[1]] = shares.get(key[1], 0.0) + len(data.get(*key))
     return shares
 
 
-@op("similarity.typology", helpers=[_language_shares, _matrix])
+@op("similarity.typology", helpers=[_data, _language_shares, _matrix, *HELPERS])
 def typology(ctx: StepContext) -> dict:
     """Language distance of each intermediate's language mix to each target's, by data share."""
     from xitt import world
     from xitt.measures.typology import mixture_distances, uriel_distances, world_distances
 
     p = ctx.params
-    world_dir = ctx.inputs["world"].path
-    rows = [_language_shares(world_dir, s, "train") for s in p["intermediates"]]
-    if p["target_languages"] == "eval":
-        columns = [_language_shares(world_dir, s, "test", "eval_languages") for s in p["targets"]]
-    else:
-        columns = [_language_shares(world_dir, s, "train") for s in p["targets"]]
+    data = _data(ctx)
+    rows = [_language_shares(data, s) for s in p["intermediates"]]
+    columns = [_language_shares(data, s, p["target_languages"] == "eval") for s in p["targets"]]
     languages = sorted({code for mix in [*rows, *columns] for code in mix})
     try:
         if p["source"] == "uriel":
             pairwise = uriel_distances(p["features"], languages)
+        elif data.world is None:
+            raise ValueError("a study without the toy world has no world typology")
         else:
-            info = world.load_info(world_dir)
+            info = world.load_info(data.world)
             typology_vectors = {language["code"]: language["typology"] for language in info["languages"]}
             pairwise = world_distances(typology_vectors, info["typology_features"], p["features"], languages)
     except ValueError as error:
-        hint = "the built-in world's languages are synthetic: use `source: world`" if p["source"] == "uriel" else "use features: syntactic, morphological, script, phonological or featural"
+        hint = ("the built-in world's languages are synthetic: use `source: world`" if p["source"] == "uriel"
+                else "real languages: use `source: uriel`" if data.world is None
+                else "use features: syntactic, morphological, script, phonological or featural")
         raise UserError(f"similarity typology: {error}", hint=hint) from None
     return _matrix("typology", p, mixture_distances(rows, columns, languages, pairwise))
 
 
-@op("similarity.task_embedding", helpers=[_parts, _examples, _matrix, _task, _finetuned])
+@op("similarity.task_embedding", helpers=[_data, _examples, _matrix, _task, _finetuned, *HELPERS])
 def task_embedding(ctx: StepContext) -> dict:
     """Each task: fine-tune the pretrained encoder on ``samples`` examples per language,
     then the Fisher diagonal on the same examples; cosine of the diagonals."""
@@ -248,11 +251,11 @@ def task_embedding(ctx: StepContext) -> dict:
 
     p = ctx.params
     device = setup_torch(ctx)
-    world_dir = ctx.inputs["world"].path
+    data = _data(ctx)
     everything = [*p["intermediates"], *p["targets"]]
     vectors = []
     for done, spec in enumerate(everything):
-        examples = _examples(world_dir, spec, p["samples"])
+        examples = _examples(data, spec, p["samples"])
         model, tokenizer = _finetuned(ctx, device, spec, examples)
         vectors.append(fisher_diagonal(model, tokenizer, examples, p["parameters"]))
         ctx.progress(done + 1, len(everything), {})
@@ -286,11 +289,11 @@ def _seed_averaged(ctx: StepContext, score) -> list[list[float]]:
 def _target_data(ctx: StepContext) -> list[tuple]:
     """(task info, examples) of every target: ``samples`` training examples per language."""
     p = ctx.params
-    world_dir = ctx.inputs["world"].path
-    return [(_task(s, ctx.step_id), _examples(world_dir, s, p["samples"])) for s in p["targets"]]
+    data = _data(ctx)
+    return [(_task(data, s, ctx.step_id), _examples(data, s, p["samples"])) for s in p["targets"]]
 
 
-_MODEL_HELPERS = [_parts, _examples, _matrix, _task, _intermediate_models, _seed_averaged, _target_data]
+_MODEL_HELPERS = [_data, *HELPERS, _examples, _matrix, _task, _intermediate_models, _seed_averaged, _target_data]
 
 
 @op("similarity.logme", helpers=_MODEL_HELPERS)
@@ -325,7 +328,7 @@ def leep(ctx: StepContext) -> dict:
     from xitt.measures.transferability import fit_probe, leep as score, probe_probabilities
 
     p = ctx.params
-    world_dir = ctx.inputs["world"].path
+    data = _data(ctx)
     targets = _target_data(ctx)
 
     def per_source(enc, tok, spec, j):
@@ -333,8 +336,8 @@ def leep(ctx: StepContext) -> dict:
         key = (spec["label"], id(enc))
         if key not in cache:  # the cache holds ``enc``, so its id cannot be reused meanwhile
             cache.clear()
-            source = _task(spec, ctx.step_id)
-            f, y = labelled_features(enc, tok, source, _examples(world_dir, spec, p["samples"]), p["pool"])
+            source = _task(data, spec, ctx.step_id)
+            f, y = labelled_features(enc, tok, source, _examples(data, spec, p["samples"]), p["pool"])
             mean, scale = f.mean(0), f.std(0) + 1e-8
             cache[key] = (fit_probe((f - mean) / scale, y, source.num_labels, p["l2"]), mean, scale, enc)
         weights, mean, scale, _ = cache[key]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from xitt.engine.registry import StepContext, op
 from xitt.ops.runtime import TOKENIZER_FILE, load_encoder_artifact, save_encoder_artifact, setup_torch
+from xitt.ops.taskdata import HELPERS, benchmark_score, compatible, examples_of, stage_tasks, training_data, unit_data
 
 
 @op("model.hf")
@@ -31,25 +32,6 @@ def hub_model(ctx: StepContext) -> dict:
     return {"name": name, "architecture": type(encoder).__name__, "parameters": sum(p.numel() for p in encoder.parameters())}
 
 
-def _train_examples(world_dir, task: str, languages, split: str = "train") -> list[dict]:
-    from xitt import world
-
-    examples = []
-    for language in languages:
-        examples.extend(world.load_examples(world_dir, task, language, split))
-    return examples
-
-
-def _task_data(world_dir, task: str, languages) -> "TaskData":
-    """A task's training examples in ``languages``, with their dev examples per language."""
-    from xitt import world
-    from xitt.models.finetune import TaskData
-    from xitt.world.catalog import TASKS
-
-    dev = {language: world.load_examples(world_dir, task, language, "dev") for language in languages}
-    return TaskData(TASKS[task], _train_examples(world_dir, task, languages), dev)
-
-
 def _recording(ctx: StepContext) -> tuple[dict, object]:
     """A progress callback that forwards to the display and keeps the last metrics."""
     last: dict = {}
@@ -71,18 +53,18 @@ def _loop_record(result, last: dict) -> dict:
     }
 
 
-@op("train.intermediate", resources={"gpu": 1}, helpers=[_train_examples, _task_data, _recording, _loop_record])
+@op("train.intermediate", resources={"gpu": 1}, helpers=[_recording, _loop_record, *HELPERS])
 def train_intermediate(ctx: StepContext) -> dict:
     """Fine-tune the encoder on one intermediate task, or a mixture (one head per task,
-    batches sampled as ``sampling`` says); keep the encoder, drop the heads."""
+    batches sampled as ``sampling`` says); keep the encoder, drop the heads. The data is
+    the world's, or a real study's ``task.load`` steps (input ``data``)."""
     from xitt.models.finetune import TrainSettings, train_tasks
 
     p = ctx.params
     device = setup_torch(ctx)
     encoder, tokenizer = load_encoder_artifact(ctx.inputs["encoder"], device)
-    world_dir = ctx.inputs["world"].path
     parts = p["tasks"] if "tasks" in p else [{"task": p["task"], "languages": p["languages"]}]
-    tasks = [_task_data(world_dir, part["task"], part["languages"]) for part in parts]
+    tasks = unit_data(examples_of(ctx.inputs), p)
     last, progress = _recording(ctx)
     settings = TrainSettings.from_params(dict(p["train"]), seed=p["seed"])
     trained = train_tasks(encoder, tokenizer, tasks, settings, progress, p.get("sampling", "proportional"), p.get("temperature", 1.0))
@@ -97,46 +79,75 @@ def train_intermediate(ctx: StepContext) -> dict:
     return record
 
 
-def _retrieval_scores(world_dir, encoder, tokenizer, task: str, pivot: str, languages) -> dict[str, dict]:
-    """Untrained formats: each language's test sentences retrieve their translation among
-    the pivot language's (Tatoeba's protocol, English as the pivot); the pivot is not scored."""
-    from xitt import world
+def _retrieval_scores(examples, encoder, tokenizer, task, pivot: str, languages) -> dict[str, dict]:
+    """Retrieval, scored on encoder states. A real task's examples carry their side (a
+    query finds the candidate with its id: Tatoeba's English sentence); in the world each
+    language's test sentences retrieve their translation among the pivot language's, and
+    the pivot is not scored."""
+    from xitt.errors import UserError
     from xitt.models.score_retrieval import evaluate_retrieval
 
-    candidates = world.load_examples(world_dir, task, pivot, "test")
-    return {
-        language: evaluate_retrieval(encoder, tokenizer, world.load_examples(world_dir, task, language, "test"), candidates)
-        for language in languages if language != pivot
-    }
+    if not examples.real:
+        candidates = examples.get(task.name, pivot, "test")
+        return {language: evaluate_retrieval(encoder, tokenizer, examples.get(task.name, language, "test"), candidates)
+                for language in languages if language != pivot}
+    if task.metric not in ("retrieval_accuracy", "accuracy"):
+        raise UserError(f"target {task.name} is scored by {task.metric}, which xitt does not compute yet; "
+                        "only Tatoeba-style retrieval accuracy is scored",
+                        hint="leave this task out of the targets, or use hub.tatoeba")
+    scores = {}
+    for name, language, split in examples.eval_keys:
+        rows = examples.get(name, language, split)
+        queries = [e for e in rows if e.get("side") == "query"]
+        candidates = [e for e in rows if e.get("side") == "candidate"]
+        scores[language] = evaluate_retrieval(encoder, tokenizer, queries, candidates)
+    return scores
 
 
-@op("train.target", resources={"gpu": 1}, helpers=[_train_examples, _task_data, _recording, _loop_record, _retrieval_scores])
+def _train_stages(encoder, tokenizer, examples, p: dict, progress):
+    """Train on the target's stages in order, each with a fresh head on the same encoder
+    (XCOPA: SIQA, then COPA; XNLI: MNLI; the world: the task itself). The last stage's
+    model and loop result, and the examples seen."""
+    from xitt.models.finetune import TrainSettings, train_tasks
+
+    settings = TrainSettings.from_params(dict(p["train"]), seed=p["seed"])
+    names = stage_tasks(examples) if examples.real else [p["task"]]
+    trained, seen = None, 0
+    for name in names:
+        data = training_data(examples, name, p["train_languages"])
+        trained = train_tasks(encoder, tokenizer, [data], settings, progress)
+        encoder, seen = trained.encoder, seen + len(data.train)
+    return trained, names, seen
+
+
+@op("train.target", resources={"gpu": 1}, helpers=[_recording, _loop_record, _retrieval_scores, _train_stages, *HELPERS])
 def train_target(ctx: StepContext) -> dict:
-    """Fine-tune on the target's training languages, then score every evaluation language.
+    """Fine-tune on the target's training stages, then score every evaluation language.
 
     The fine-tuned weights are not kept: nothing downstream needs them. A retrieval target
-    is not trained: the encoder itself is scored."""
-    from xitt import world
-    from xitt.models.finetune import TrainSettings, evaluate, train_tasks
-    from xitt.world.catalog import TASKS
+    is scored on the encoder itself, after its benchmark's training stages if it has any
+    (XTREME-R's Tatoeba after SQuAD)."""
+    from xitt.models.finetune import evaluate
+    from xitt.models.heads import TaskModel
 
     p = ctx.params
     device = setup_torch(ctx)
     encoder, tokenizer = load_encoder_artifact(ctx.inputs["encoder"], device)
-    world_dir = ctx.inputs["world"].path
-    task = TASKS[p["task"]]
+    examples = examples_of(ctx.inputs)
+    task = examples.info(p["task"])
     record: dict = {"task": p["task"], "train_languages": list(p["train_languages"]), "metric": task.metric}
+    last, progress = _recording(ctx)
+    trained, stages, seen = _train_stages(encoder, tokenizer, examples, p, progress) if task.trainable or examples.train_keys else (None, [], 0)
+    if trained is not None:
+        record |= {"stages": stages, **_loop_record(trained.result, last)}
+        encoder = trained.encoder
+    record["examples"] = seen
     if not task.trainable:
-        metrics = _retrieval_scores(world_dir, encoder, tokenizer, p["task"], p["train_languages"][0], p["eval_languages"])
-        record |= {"examples": 0}
+        metrics = _retrieval_scores(examples, encoder, tokenizer, task, p["train_languages"][0], p["eval_languages"])
     else:
-        data = _task_data(world_dir, p["task"], p["train_languages"])
-        last, progress = _recording(ctx)
-        trained = train_tasks(encoder, tokenizer, [data], TrainSettings.from_params(dict(p["train"]), seed=p["seed"]), progress)
         model = trained.models[0]
-        metrics = {
-            language: evaluate(model, tokenizer, world.load_examples(world_dir, p["task"], language, "test"), language)
-            for language in p["eval_languages"]
-        }
-        record |= {"examples": len(data.train), **_loop_record(trained.result, last)}
+        compatible(model.task, task)
+        model = TaskModel(model.encoder, model.head, task, model.reading)
+        where = examples.eval_keys if examples.real else [(p["task"], language, "test") for language in p["eval_languages"]]
+        metrics = {key[1]: benchmark_score(task, evaluate(model, tokenizer, examples.get(*key), key[1]), examples.real) for key in where}
     return {**record, "scores": {language: m["score"] for language, m in metrics.items()}, "metrics": metrics}

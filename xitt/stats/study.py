@@ -306,9 +306,9 @@ def ranking(data: Data, options: Options) -> list[dict]:
                 k = min(options.top, len(candidates))
                 per_target.append({
                     "similarity": name, "scope": scope, "target": target, "n": len(candidates), "k": k,
-                    "ndcg_at_k": ndcg_at_k(predicted, performance, k) if performance.min() >= 0 else None,
-                    "regret_at_1": regret_at_k(predicted, performance, 1),
-                    "regret_at_k": regret_at_k(predicted, performance, k),
+                    "ndcg_at_k": _finite(ndcg_at_k(predicted, performance, k)) if performance.min() >= 0 else None,
+                    "regret_at_1": _finite(regret_at_k(predicted, performance, 1)),  # undefined (None) when the best scores 0
+                    "regret_at_k": _finite(regret_at_k(predicted, performance, k)),
                     "best_rank": best_source_rank(predicted, performance),
                 })
             out.extend(per_target)
@@ -316,6 +316,11 @@ def ranking(data: Data, options: Options) -> list[dict]:
                 out.append({"similarity": name, "scope": scope, "target": "mean", "n": len(per_target), "k": options.top,
                             **{m: _mean([r[m] for r in per_target]) for m in ("ndcg_at_k", "regret_at_1", "regret_at_k", "best_rank")}})
     return out
+
+
+def _finite(value: float) -> float | None:
+    """None for an undefined (NaN) figure: results are JSON, which has no NaN."""
+    return None if not np.isfinite(value) else float(value)
 
 
 def _mean(values: Sequence[float | None]) -> float | None:
