@@ -221,3 +221,45 @@ def test_world_measures_compare_a_retrieval_target_through_its_test_sentences(ti
     for result in values.values():
         assert all(0.0 <= row["retrieval"] <= 1.0 for row in result.values())
     assert values["similarity/typology"]["nli@en"]["retrieval"] == 0.0  # English against English
+
+
+XCOPA_STUDY = """\
+experiment xc
+model base = hf("ckpt")
+tasks english = hub.copa @ en
+tasks targets = hub.{xcopa @ {et, sw}} train @ en eval @ *
+data siqa  = local("data/siqa.jsonl")
+data copa  = local("data/copa.jsonl")
+data xcopa = local("data/xcopa/val.{language}.jsonl")
+train intermediate(lr: 1e-3, epochs: 1, batch: 8, max_length: 64)
+train target(lr: 1e-3, epochs: 1, batch: 8, max_length: 64)
+"""
+
+
+@pytest.mark.slow
+def test_xcopa_trains_on_siqa_then_copa(real_study, tmp_path):
+    """XTREME-R's XCOPA protocol: SIQA (3 answers), then COPA (2), then zero-shot XCOPA;
+    SIQA's files are declared though no task set names it (it is XCOPA's training data).
+    SIQA and COPA rows are written here in the hub's columns (no samples exist)."""
+    root, _ = real_study
+    shutil.copytree(root / "ckpt", tmp_path / "ckpt")
+    shutil.copytree(FIXTURES / "xcopa", tmp_path / "data" / "xcopa")
+    for path in (tmp_path / "data").rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+        if path.is_file():
+            path.write_text("".join(path.read_text(encoding="utf-8").splitlines(keepends=True)[:30]), encoding="utf-8")
+    siqa = [{"context": f"Tracy went to store {i}.", "question": "What will Tracy want to do next?", "answerA": "buy food",
+             "answerB": "sleep on the floor", "answerC": "fly away", "label": str(1 + i % 3)} for i in range(12)]
+    copa = [{"premise": f"The man broke toe {i}.", "choice1": "He dropped a hammer on his foot.", "choice2": "He got a hole in his sock.",
+             "question": "cause" if i % 2 else "effect", "label": i % 2, "idx": i} for i in range(12)]
+    for name, rows in (("siqa", siqa), ("copa", copa)):
+        (tmp_path / "data" / f"{name}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    (tmp_path / "xc.xitt").write_text(XCOPA_STUDY, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "xitt.cli", "run", "xc.xitt", "--quiet"], capture_output=True, text=True,
+                          cwd=tmp_path, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stdout + done.stderr
+    targets = _step_results(tmp_path, "train.target")
+    assert len(targets) == 2
+    for result in targets.values():
+        assert result["stages"] == ["siqa", "copa"] and result["examples"] == 24
+        assert set(result["scores"]) == {"et", "sw"} and all(0.0 <= s <= 1.0 for s in result["scores"].values())

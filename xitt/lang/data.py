@@ -16,7 +16,7 @@ from xitt.lang import ast
 from xitt.lang.diagnostics import join_choices, unknown_hint
 from xitt.lang.program import DataSpec
 from xitt.tasks.load import SPLITS
-from xitt.tasks.registry import lookup, names
+from xitt.tasks.registry import get, lookup, names, stages
 
 DATA_KINDS = ("local",)
 PLACEHOLDERS = ("language", "code", "split")
@@ -25,7 +25,8 @@ Error = Callable[[str, Location, "str | None"], None]
 
 
 def used_real_tasks(statements: list[ast.Tasks]) -> set[str]:
-    """The canonical names of the real tasks (``hub.NAME``) that task sets name."""
+    """The canonical names of the real tasks (``hub.NAME``) that task sets name, and of the
+    tasks those read as training data (their benchmark stages, a union's parts)."""
     used: set[str] = set()
 
     def walk(node: ast.TaskExpr) -> None:
@@ -39,7 +40,8 @@ def used_real_tasks(statements: list[ast.Tasks]) -> set[str]:
 
     for statement in statements:
         walk(statement.expr)
-    return used
+    # a task is also read as another's training data: XNLI trains on MNLI, ANLI+ pools its parts
+    return used | {stage for name in used for stage in (*stages(get(name)), *get(name).parts)}
 
 
 def check_data(statements: list[ast.Data], used: set[str], error: Error, value: Callable[[ast.Value], Any]) -> tuple[DataSpec, ...]:
