@@ -1,7 +1,10 @@
 """Phases 2 and 3: intermediate training, then target fine-tuning in English and zero-shot evaluation.
 
 Both phases select their weights on dev data of the languages they train on (never on the
-zero-shot languages, which would leak the test condition), when ``select`` is "best".
+zero-shot languages, which would leak the test condition), when ``select`` is "best" and
+dev data is there: the world has it; a real study's ``task.load`` inputs are training and
+evaluation splits only, so its runs keep the last weights. Where the examples come from
+(the world, or a real study's inputs ``data`` and ``eval``) is ``taskdata``'s business.
 """
 
 from __future__ import annotations
