@@ -227,7 +227,7 @@ def gain_matrix(runs: dict, sources: list[str]) -> dict:
             gain = mean(per_seed)
             row[target] = {"gain": gain, "spread": spread, "baseline_spread": base_spread, "per_seed": per_seed, "seeds": len(per_seed),
                            "en_gain": mean(w["en"] - b["en"] for w, b in zip(with_, base)),
-                           "beyond_spread": abs(gain) > max(spread, base_spread)}
+                           "beyond_spread": len(per_seed) > 1 and abs(gain) > max(spread, base_spread)}
         matrix[source] = row
     return matrix
 
@@ -249,7 +249,7 @@ def show(report: dict) -> None:
         for source, row in matrix.items():
             cells = "".join(f"{row[t]['gain']:+8.3f}±{row[t]['spread']:.3f}{'*' if row[t]['beyond_spread'] else ' '}" for t in TARGETS if t in row)
             print(f"  {source:<18}{cells}")
-    print("\nablation (4 languages, one seed): zero-shot mean over qaa/qab/qac (en in brackets)")
+    print("\nablation (one seed): zero-shot mean over the non-English languages (en in brackets)")
     for arm in report["ablation"]:
         cells = "  ".join(f"{t} {v['zero_shot_mean']:.2f} [{v['en']:.2f}]" for t, v in arm["targets"].items())
         print(f"  {arm['name']:<20} {cells}")
@@ -290,7 +290,10 @@ def markdown(report: dict) -> str:
         for source, row in matrix.items():
             cells = []
             for t in targets:
-                text = f"{row[t]['gain']:+.3f} ± {row[t]['spread']:.3f}"
+                if t not in row:
+                    cells.append("")
+                    continue
+                text = f"{row[t]['gain']:+.3f} ± {row[t]['spread']:.3f}" + (f" ({row[t]['seeds']} seeds)" if row[t]["seeds"] < 3 else "")
                 cells.append(f"**{text}**" if row[t]["beyond_spread"] else text)
             lines.append(f"| {source} | " + " | ".join(cells) + " |")
     if report["ablation"]:
@@ -298,9 +301,14 @@ def markdown(report: dict) -> str:
         lines += ["\n**Ablation** (zero-shot mean over the non-English languages; English in brackets):\n",
                   "| arm | what changes | " + " | ".join(targets) + " |", "|---" * (len(targets) + 2) + "|"]
         for arm in report["ablation"]:
+            if not arm["targets"]:
+                continue
             cells = " | ".join(f"{arm['targets'][t]['zero_shot_mean']:.2f} [{arm['targets'][t]['en']:.2f}]" if t in arm["targets"] else ""
                                for t in targets)
             lines.append(f"| {arm['name']} | {arm['what']} | {cells} |")
+        missing = [arm["name"] for arm in report["ablation"] if not arm["targets"]]
+        if missing:
+            lines.append(f"\nNot measured yet: {', '.join(missing)}.")
     return "\n".join(lines)
 
 
