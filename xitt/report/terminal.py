@@ -99,17 +99,25 @@ def correlation_table(result: Mapping) -> Table:
 
 
 def comparison_table(result: Mapping) -> Table | None:
-    """r in one intermediate set vs the other, the difference with its CI and adjusted p."""
+    """r in one intermediate set vs the other, the difference with its CI and adjusted p.
+
+    The method goes into the title when every row shares it, so the table fits 100 columns.
+    """
     if not result["comparisons"]:
         return None
     first = result["comparisons"][0]
-    table = Table(title=f"does the correlation change? {first['left']} vs {first['right']} intermediate tasks", title_justify="left")
-    for column in ("similarity", "method", result["per"], f"r {first['left']}", f"r {first['right']}", "difference", "CI", "p adj"):
+    methods = sorted({c["method"] for c in result["comparisons"]})
+    shared = f" ({methods[0]})" if len(methods) == 1 else ""
+    table = Table(title=f"does the correlation change? {first['left']} vs {first['right']} intermediate tasks{shared}",
+                  title_justify="left")
+    columns = ["similarity", *(["method"] if not shared else []), result["per"],
+               f"r {first['left']}", f"r {first['right']}", "difference", "CI", "p adj"]
+    for column in columns:
         table.add_column(column, justify="left" if column in ("similarity", "method", result["per"], "CI") else "right", no_wrap=column == "CI")
     for c in result["comparisons"]:
         significant = _significant(c)
-        table.add_row(c["similarity"], c["method"], str(c["group"]), _number(c["r_left"], True), _number(c["r_right"], True),
-                      _number(c["difference"], True), _ci(c),
+        table.add_row(c["similarity"], *([c["method"]] if not shared else []), str(c["group"]), _number(c["r_left"], True),
+                      _number(c["r_right"], True), _number(c["difference"], True), _ci(c),
                       Text(_number(c.get("p_adjusted")) + (" *" if significant else "  "), style="bold" if significant else ""))
     return table
 
