@@ -13,11 +13,17 @@ Two parts, both run through the real engine and cached in benchmarks/world_trans
 2. Ablation arms (``ARMS``), one seed, no intermediate step: the world with one ingredient
    removed (code-switching, shared anchors, selectional structure) and no pretraining, at
    reduced scale (4 languages, ``REDUCED``), since each world needs its own pretraining;
-   the target step without frozen embeddings, and the main world without pretraining (the
+   the target step with frozen word embeddings, and the main world without pretraining (the
    floor), at the main scale.
 
-On 2 shared cores the main study and the arms take on the order of an hour under load;
-the figures and the load they ran under are in docs/world.md.
+3. Target-budget probes (``PROBES``), one seed, NLI and paraphrase only: which target
+   budget lets those tasks be learnt in English, and whether they are learnable at all.
+
+Torch takes one thread per core the process may use: on 2 shared cores give each process
+one core (``taskset -c 0 ...``) and split the work with ``--only seed=N`` and ``--arms
+NAMES``; the plain command then only re-reads the cache and writes the JSON. Two threads
+on two busy cores were about 15 times slower per training step than one thread on one core
+(timings and load: docs/world.md).
 """
 
 from __future__ import annotations
@@ -64,11 +70,30 @@ ARMS = (
     Arm("no_code_switch", "no code-switched words in the corpus", world={"code_switch": 0.0}),
     Arm("no_anchors", "names and numbers spelled differently in every language", world={"anchors": False}),
     Arm("no_structure", "every slot drawn uniformly and independently (the naive world)", world={"structure": False}),
-    Arm("no_freeze", "word embeddings fine-tuned in the target step (main scale: 7 languages, 1500 pretraining steps)",
-        target={"freeze_embeddings": False}, languages=0, scale={}),
+    Arm("frozen_embeddings", "word embeddings kept fixed in the target step (main scale: 7 languages, 1500 pretraining steps)",
+        target={"freeze_embeddings": True}, languages=0, targets=("nli", "paraphrase", "pos", "ner"), scale={}),
     Arm("no_pretraining", "the same model, randomly initialised", model={"pretrain_steps": 0}),
     Arm("no_pretraining_main", "the main study's world and targets without pretraining (the floor)",
         model={"pretrain_steps": 0}, languages=0, targets=TARGETS, scale={}),
+)
+
+
+def _probe(name: str, what: str, lr: float, epochs: int, freeze: bool, **changes) -> Arm:
+    return Arm(name, what, target={"lr": lr, "epochs": epochs, "freeze_embeddings": freeze},
+               languages=0, targets=("nli", "paraphrase"), scale={}, **changes)
+
+
+# Can NLI and paraphrase be learnt in English at all, and with what target budget? One seed,
+# main world and model; the last two start from a random initialisation (no pretraining),
+# the very last with 8000 English training examples instead of 1000 (a world of its own).
+PROBES = (
+    _probe("lr2e-3_e3_frozen", "the first study's target step", 2e-3, 3, True),
+    _probe("lr2e-3_e12", "4x the epochs, all weights trained", 2e-3, 12, False),
+    _probe("lr5e-4_e12_frozen", "lower lr, frozen word embeddings", 5e-4, 12, True),
+    _probe("lr5e-4_e12", "lower lr (the study's setting now)", 5e-4, 12, False),
+    _probe("scratch_lr2e-3_e12", "no pretraining, 1000 examples", 2e-3, 12, False, model={"pretrain_steps": 0}),
+    _probe("scratch_8000_lr2e-3_e10", "no pretraining, 8000 English examples", 2e-3, 10, False,
+           model={"pretrain_steps": 0}, world={"train_size": 8000}),
 )
 
 
@@ -162,6 +187,21 @@ def arm_graph(arm: Arm, program):
                           {"task": task, "train_languages": ["en"], "eval_languages": codes, "train": target, "seed": 1},
                           {"encoder": "pretrain/base", "world": "world"}))
     return Graph(tuple(steps))
+
+
+def subgraph(graph, text: str):
+    """The steps whose id contains ``text``, with every step they need: lets several
+    processes (one core each) share the main study's work; the plain run then re-reads it."""
+    from xitt.engine.graph import Graph
+
+    by_id, wanted = graph.by_id(), set()
+    todo = [step.id for step in graph if text in step.id]
+    while todo:
+        step_id = todo.pop()
+        if step_id not in wanted:
+            wanted.add(step_id)
+            todo.extend(by_id[step_id].input_ids())
+    return Graph(tuple(step for step in graph if step.id in wanted))
 
 
 def scores_by_run(results: dict) -> dict[tuple[str, str], list[dict[str, float]]]:
@@ -309,6 +349,13 @@ def markdown(report: dict) -> str:
         missing = [arm["name"] for arm in report["ablation"] if not arm["targets"]]
         if missing:
             lines.append(f"\nNot measured yet: {', '.join(missing)}.")
+    if report.get("probes"):
+        lines += ["\n**Target-budget probes** (seed 1; English score, zero-shot mean over the six other languages in brackets):\n",
+                  "| probe | what changes | NLI | paraphrase |", "|---|---|---|---|"]
+        for arm in report["probes"]:
+            cells = " | ".join(f"{arm['targets'][t]['en']:.2f} [{arm['targets'][t]['zero_shot_mean']:.2f}]" if t in arm["targets"] else ""
+                               for t in ("nli", "paraphrase"))
+            lines.append(f"| {arm['name']} | {arm['what']} | {cells} |")
     return "\n".join(lines)
 
 
@@ -318,12 +365,30 @@ def main() -> None:
     parser.add_argument("--skip-ablation", action="store_true")
     parser.add_argument("--markdown", action="store_true", help="print the docs tables from the written results and stop")
     parser.add_argument("--partial", action="store_true", help="run nothing: report the steps already in the store")
+    parser.add_argument("--only", metavar="TEXT", help="run only the main study's steps whose id contains TEXT "
+                        "(and their inputs), write nothing: to split the work over processes")
+    parser.add_argument("--arms", metavar="NAMES", help="comma-separated ablation arms to run (default: all)")
     args = parser.parse_args()
     if args.markdown:
         print(markdown(json.loads((ROOT / "results" / "world_transfer.json").read_text())))
         return
     began = time.perf_counter()
     graph, program = main_graph(args.study.resolve())
+    if args.only is not None:
+        graph = subgraph(graph, args.only)
+        print(f"main study {args.study}, steps matching {args.only!r}: {len(graph.steps)} steps", flush=True)
+        print(f"{run_graph(graph, args.study.resolve().parent)[2]} steps executed", flush=True)
+        return
+    if args.arms is not None:
+        wanted = set(args.arms.split(","))
+        if unknown := wanted - {arm.name for arm in ARMS + PROBES}:
+            parser.error(f"unknown arms {sorted(unknown)}; known: {', '.join(arm.name for arm in ARMS + PROBES)}")
+        if not args.partial:
+            for arm in ARMS + PROBES:
+                if arm.name in wanted:
+                    print(f"ablation arm {arm.name}: {arm.what}", flush=True)
+                    run_arm(arm, program)
+            return
     print(f"main study {args.study}: {len(graph.steps)} steps", flush=True)
     results, world_dir, executed = (read_cached if args.partial else run_graph)(graph, args.study.resolve().parent)
     seconds_main = time.perf_counter() - began
@@ -341,6 +406,10 @@ def main() -> None:
         for arm in ARMS:
             print(f"ablation arm {arm.name}: {arm.what}", flush=True)
             report["ablation"].append(run_arm(arm, program, args.partial))
+            write(report)
+        for arm in PROBES:
+            print(f"probe {arm.name}: {arm.what}", flush=True)
+            report["probes"].append(run_arm(arm, program, args.partial))
             write(report)
     report["seconds"]["total"] = round(time.perf_counter() - began, 1)
     show(report)
@@ -370,6 +439,7 @@ def summarise(program, study: Path, results: dict, world_dir: Path, floor: dict)
     report["spearman_pooled"] = pooled_spearman(report["zero_shot"], distance)
     report["gains"] = {name: gain_matrix(runs, labels) for name, labels in _sets(program).items()}
     report["ablation"] = []
+    report["probes"] = []
     report["ablation_scale"] = {"languages": 4, "seeds": 1, **REDUCED}
     return report
 

@@ -88,7 +88,7 @@ def test_quickstart_checks_into_the_expected_program():
 
     written = {"lr": 2e-3, "epochs": 2, "batch": 32, "max_length": 64, "warmup": 0.1, "freeze_embeddings": False}
     assert {k: program.train["intermediate"][k] for k in written} == written
-    assert program.train["target"]["epochs"] == 3 and program.train["target"]["freeze_embeddings"] is True
+    assert program.train["target"]["epochs"] == 3 and program.train["target"]["freeze_embeddings"] is False
     assert program.seeds == (1, 2)
 
     text, vocab = program.similarities
