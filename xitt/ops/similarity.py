@@ -296,28 +296,31 @@ def _target_data(ctx: StepContext) -> list[tuple]:
 _MODEL_HELPERS = [_data, *HELPERS, _examples, _matrix, _task, _intermediate_models, _seed_averaged, _target_data]
 
 
-@op("similarity.logme", helpers=_MODEL_HELPERS)
+def _score_target_features(ctx: StepContext, name: str, score) -> dict:
+    """``score(features, labels)`` of each intermediate-trained encoder on each target's
+    labelled inputs, seed-averaged: the shape LogME and H-score share."""
+    from xitt.measures.features import labelled_features
+
+    targets = _target_data(ctx)
+    pool = ctx.params["pool"]
+    values = _seed_averaged(ctx, lambda enc, tok, spec, j: score(*labelled_features(enc, tok, targets[j][0], targets[j][1], pool)))
+    return _matrix(name, ctx.params, values)
+
+
+@op("similarity.logme", helpers=[*_MODEL_HELPERS, _score_target_features])
 def logme(ctx: StepContext) -> dict:
     """LogME of each intermediate-trained encoder's features on each target's labels."""
-    from xitt.measures.features import labelled_features
     from xitt.measures.logme import logme as score
 
-    targets = _target_data(ctx)
-    pool = ctx.params["pool"]
-    values = _seed_averaged(ctx, lambda enc, tok, spec, j: score(*labelled_features(enc, tok, targets[j][0], targets[j][1], pool)))
-    return _matrix("logme", ctx.params, values)
+    return _score_target_features(ctx, "logme", score)
 
 
-@op("similarity.h_score", helpers=_MODEL_HELPERS)
+@op("similarity.h_score", helpers=[*_MODEL_HELPERS, _score_target_features])
 def h_score(ctx: StepContext) -> dict:
     """H-score of each intermediate-trained encoder's features on each target's labels."""
-    from xitt.measures.features import labelled_features
     from xitt.measures.transferability import h_score as score
 
-    targets = _target_data(ctx)
-    pool = ctx.params["pool"]
-    values = _seed_averaged(ctx, lambda enc, tok, spec, j: score(*labelled_features(enc, tok, targets[j][0], targets[j][1], pool)))
-    return _matrix("h_score", ctx.params, values)
+    return _score_target_features(ctx, "h_score", score)
 
 
 @op("similarity.leep", helpers=_MODEL_HELPERS)
