@@ -90,8 +90,7 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
             executor.close()
         studies = _studies(compiled, summary.keys, store)
     directory = root / compiled.report.path if compiled.report is not None else None
-    _show(args, console, compiled.name, studies, root, directory, len(summary.executed), len(summary.cached),
-          f"wall time {time.perf_counter() - began:.1f} s")
+    _show(args, console, compiled.name, studies, root, directory, len(summary.executed), len(summary.cached), began)
     return 0
 
 
@@ -115,8 +114,9 @@ def _studies(compiled, keys, store) -> list:
 
 
 def _show(args, console: Console, experiment: str, studies: list, root: Path, directory: Path | None,
-          ran: int, cached: int, timing: str = "") -> None:
-    """The end of a run or report: the summary, then the report path (or the JSON summary for scripts)."""
+          ran: int, cached: int, began: float | None = None) -> None:
+    """The end of a run or report: the summary, then the report path (or the JSON summary for scripts).
+    ``began``: when the run started, so the wall time printed includes writing the report."""
     import json
 
     from xitt.report import json_summary, render_summary, write_reports
@@ -130,7 +130,8 @@ def _show(args, console: Console, experiment: str, studies: list, root: Path, di
         return
     for study in studies:
         render_summary(console, study)
-    console.print(f"{ran} steps ran, {cached} cached" + (f"; {timing}" if timing else ""))
+    timing = f"; wall time {time.perf_counter() - began:.1f} s" if began is not None else ""
+    console.print(f"{ran} steps ran, {cached} cached{timing}")
     if where:
         console.print(f"report: {where} ({len(written[0].plots)} plots, results.json, CSV tables)")
     else:
