@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 from tests.conftest import REPO, TINY, run_file
 
@@ -78,3 +82,19 @@ def test_unknown_task_name_is_located_with_a_hint_and_exit_code_2(tmp_path):
     column = path.read_text().splitlines()[line - 1].index("poss") + 1
     assert f"typo.xitt:{line}:{column}:" in done.stderr
     assert "did you mean 'pos'" in done.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full, a device whose writes fail with ENOSPC")
+def test_a_full_disk_is_one_clear_paragraph_and_keeps_the_store(tiny_study, tmp_path):
+    study = tmp_path / "study"
+    shutil.copytree(tiny_study.parent, study)
+    report = study / "reports/tiny/report.md"
+    report.unlink(missing_ok=True)
+    report.symlink_to("/dev/full")  # every write to it fails as a full disk does
+    done = _cli("report", study / "tiny.xitt")
+    assert done.returncode == 1
+    assert "disk is full" in done.stderr and "Traceback" not in done.stderr
+    report.unlink()
+    again = _cli("run", study / "tiny.xitt", "--quiet")
+    assert again.returncode == 0, again.stderr
+    assert "0 steps ran" in again.stdout

@@ -7,6 +7,7 @@ caret when it is in the .xitt file) and never as a traceback.
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 import time
 from pathlib import Path
@@ -341,6 +342,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         Console(stderr=True).print("[yellow]interrupted[/]: finished steps are cached; nothing half-written was kept")
         return 130
+    except OSError as error:
+        if error.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        where = f" writing {error.filename}" if error.filename else ""
+        Console(stderr=True).print(
+            f"[bold red]error:[/] the disk is full{where}. Steps that finished are cached; the one being "
+            "written stays in the store's tmp/ folder and is not recorded, so nothing corrupt is used. "
+            "Free space (`xitt gc FILE --dry-run` shows what artifacts no experiment needs) and run again."
+        )
+        return 1
 
 
 if __name__ == "__main__":
