@@ -14,7 +14,8 @@ SEmb, TaskEmb over weights and over layer outputs, CKA, LogME, H-score, LEEP) to
 - ``--mode runs`` (two cold runs): runs the plain copy and the copy with every measure,
   each cold in its own temporary directory, and compares their wall times.
 
-Writes benchmarks/results/measures_cost.json; the goal is a ratio under 1.20.
+Writes benchmarks/results/measures_cost.json (``--mode runs``: measures_cost_runs.json);
+the goal is a ratio under 1.20.
 """
 
 from __future__ import annotations
@@ -137,8 +138,9 @@ def main() -> None:
         "machine": {"cpus": os.cpu_count(), "load_average_at_end": os.getloadavg(), "python": platform.python_version(), "platform": platform.platform()},
     }
     print(json.dumps(result, indent=1))
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=1) + "\n")
+    out = RESULTS if args.mode == "steps" else RESULTS.with_name("measures_cost_runs.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=1) + "\n")
 
 
 if __name__ == "__main__":

@@ -360,23 +360,34 @@ def test_output_fisher_in_batches_equals_one_example_at_a_time(local_encoder, ta
     assert (batched >= 0).all() and batched.sum() > 0
 
 
-def test_parameter_fisher_is_the_mean_squared_gradient(local_encoder):
+@pytest.mark.parametrize("task_name, examples, which", [("sentiment", SENTIMENT, "last_layer"), ("sentiment", SENTIMENT, "encoder"), ("pos", TAGGED, "encoder")])
+def test_parameter_fisher_is_the_mean_squared_gradient(local_encoder, task_name, examples, which):
+    """The vectorised per-example gradients equal one plain backward per example, on
+    batches whose rows are padded to different lengths."""
     import torch
 
     from xitt.measures.task_embedding import chosen_parameters, fisher_diagonal
     from xitt.measures.text_embedding import cosine_matrix
-    from xitt.models.encode import encode_examples
+    from xitt.models.encode import IGNORE, encode_examples
 
-    model, tokenizer = _task_model(local_encoder, "sentiment")
-    fisher = fisher_diagonal(model, tokenizer, SENTIMENT[:2], "last_layer")
-    params = chosen_parameters(model, "last_layer")
+    model, tokenizer = _task_model(local_encoder, task_name)
+    fisher = fisher_diagonal(model, tokenizer, examples, which)
+    params = chosen_parameters(model, which)
     by_hand = []
-    for example in SENTIMENT[:2]:
+    for example in examples:
         data = encode_examples(tokenizer, model.task, [example], 32)
         batch = data.batch(np.array([0]), torch.device("cpu"))
-        loss = torch.log_softmax(model(batch.ids, batch.mask), -1)[0, example["label"]]
-        by_hand.append(torch.cat([g.flatten() ** 2 for g in torch.autograd.grad(loss, params)]).numpy())
-    np.testing.assert_allclose(fisher, np.mean(by_hand, axis=0), rtol=1e-5, atol=1e-12)
+        log_probs = torch.log_softmax(model(batch.ids, batch.mask), -1)[0]
+        if task_name == "pos":
+            words = batch.labels[0] != IGNORE
+            log_likelihood = log_probs[words].gather(1, batch.labels[0][words, None]).sum()
+        else:
+            log_likelihood = log_probs[example["label"]]
+        grads = torch.autograd.grad(log_likelihood, params, allow_unused=True)  # an unused pooler gets 0
+        by_hand.append(torch.cat([(torch.zeros_like(p) if g is None else g).flatten() ** 2 for p, g in zip(params, grads)]).numpy())
+    assert len({len(t.split()) for t in TEXTS_A + TEXTS_B}) > 1  # rows of one batch are padded
+    np.testing.assert_allclose(fisher, np.mean(by_hand, axis=0), rtol=1e-4, atol=1e-12)
+    assert fisher.sum() > 0
     vectors = np.stack([fisher, fisher])
     assert cosine_matrix(vectors, vectors)[0, 1] == pytest.approx(1.0)  # identical tasks: the maximum
 

@@ -10,6 +10,8 @@ each example's real tokens: one (layers + 1) x hidden vector per task.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import numpy as np
 import torch
 from transformers import PreTrainedTokenizerFast
@@ -19,7 +21,7 @@ from xitt.models.encode import IGNORE, encode_examples
 from xitt.models.heads import TaskModel
 
 PARAMETER_SETS = ("encoder", "last_layer", "outputs")
-BATCH = 32  # examples per backward for ``outputs``, whose per-example gradients do not mix
+BATCH = 64  # examples per vectorised pass (``outputs``: per backward; its per-example gradients do not mix)
 
 
 def chosen_parameters(model: TaskModel, which: str) -> list[torch.nn.Parameter]:
@@ -35,39 +37,66 @@ def chosen_parameters(model: TaskModel, which: str) -> list[torch.nn.Parameter]:
 
 
 def fisher_diagonal(model: TaskModel, tokenizer: PreTrainedTokenizerFast, examples: list[dict], which: str = "encoder") -> np.ndarray:
-    """The empirical Fisher diagonal over ``examples``, flattened (one example per backward,
-    since the Fisher squares per-example gradients). Dropout is off."""
+    """The empirical Fisher diagonal over ``examples``, flattened. Dropout is off.
+
+    The Fisher squares each example's own gradient, so a plain batch backward (which sums
+    them first) will not do; ``torch.func`` gives all of a batch's per-example gradients
+    in one vectorised pass instead (a test checks it against one backward per example)."""
     if which == "outputs":
         return output_fisher(model, tokenizer, examples)
+    from torch.func import functional_call, grad, vmap
+
     device = model_device(model)
     data = encode_examples(tokenizer, model.task, examples, model.max_length)
     params = chosen_parameters(model, which)
-    total = [torch.zeros_like(p) for p in params]
+    names = {id(p): name for name, p in model.named_parameters()}
+    chosen = {names[id(p)]: p.detach() for p in params}
+    total = {name: torch.zeros_like(p) for name, p in chosen.items()}
+
+    def log_likelihood(theta: dict, ids: torch.Tensor, mask: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        # A ready 4-d additive mask: transformers then skips its own mask building, whose
+        # "is anything padded?" test is data-dependent control flow that vmap cannot trace.
+        additive = (1.0 - mask[None, None, None, :].float()) * torch.finfo(torch.float32).min
+        logits = functional_call(model, theta, (ids[None], additive), strict=False)
+        return _gold_log_probs(logits, labels[None]).sum()
+
+    per_example = vmap(grad(log_likelihood), in_dims=(None, 0, 0, 0))
     model.eval()
-    for row in range(len(data)):
-        batch = data.batch(np.array([row]), device)
-        log_probs = torch.log_softmax(model(batch.ids, batch.mask).float(), dim=-1)
-        labels = batch.labels.reshape(-1)
-        flat = log_probs.reshape(-1, log_probs.shape[-1])
-        keep = labels != IGNORE
-        if not keep.any():
-            continue
-        log_likelihood = flat[keep].gather(1, labels[keep, None]).sum()
-        grads = torch.autograd.grad(log_likelihood, params, allow_unused=True)
-        for acc, g in zip(total, grads):
-            if g is not None:
-                acc += g.detach() ** 2
-    return torch.cat([t.flatten() for t in total]).cpu().numpy().astype(np.float64) / max(len(data), 1)
+    with eager_attention(model.encoder):
+        for start in range(0, len(data), BATCH):
+            batch = data.batch(np.arange(start, min(start + BATCH, len(data))), device)
+            grads = per_example(chosen, batch.ids, batch.mask, batch.labels)
+            for name, acc in total.items():
+                acc += (grads[name].detach() ** 2).sum(0)
+    flat = torch.cat([total[names[id(p)]].flatten() for p in params])
+    return flat.cpu().numpy().astype(np.float64) / max(len(data), 1)
 
 
-def _log_likelihoods(model: TaskModel, batch) -> torch.Tensor:
-    """log p(gold | x) of each example of a batch (tagging: summed over its labelled words)."""
-    log_probs = torch.log_softmax(model(batch.ids, batch.mask).float(), dim=-1)
-    labels = batch.labels
+@contextmanager
+def eager_attention(encoder):
+    """Plain attention kernels while vmapped (fused ones may not batch), restored after."""
+    before = encoder.config._attn_implementation
+    if before != "eager":
+        encoder.set_attn_implementation("eager")
+    try:
+        yield
+    finally:
+        if before != "eager":
+            encoder.set_attn_implementation(before)
+
+
+def _gold_log_probs(logits: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+    """log p(gold) of each example (tagging: summed over its labelled words; others count 0)."""
+    log_probs = torch.log_softmax(logits.float(), dim=-1)
     keep = labels != IGNORE
     gold = log_probs.gather(-1, torch.where(keep, labels, 0).unsqueeze(-1)).squeeze(-1)
     gold = torch.where(keep, gold, torch.zeros_like(gold))
     return gold.reshape(len(labels), -1).sum(1)
+
+
+def _log_likelihoods(model: TaskModel, batch) -> torch.Tensor:
+    """log p(gold | x) of each example of a batch (tagging: summed over its labelled words)."""
+    return _gold_log_probs(model(batch.ids, batch.mask), batch.labels)
 
 
 def output_fisher(model: TaskModel, tokenizer: PreTrainedTokenizerFast, examples: list[dict]) -> np.ndarray:
