@@ -122,6 +122,16 @@ def test_tokenizer_special_tokens_and_templates(tokenizer, corpus):
     assert tokenizer.convert_ids_to_tokens(tokenizer("xqxq")["input_ids"]) == ["<s>", "<unk>", "</s>"]
 
 
+def test_a_separator_written_in_the_corpus_keeps_its_reserved_id(tmp_path):
+    """Parallel lines carry "</s>" in their text: training must not learn it as a word (which
+    would move </s> off id 2), and encoding reads it as the separator."""
+    path = tmp_path / "tok.json"
+    train_tokenizer(["the cat sat </s> le chat", "a dog ran </s> un chien"] * 20, 80, path)
+    tok = load_tokenizer(path)
+    assert [tok.convert_tokens_to_ids(t) for t in SPECIAL_TOKENS] == [0, 1, 2, 3, 4]
+    assert tok("the cat </s> le chat")["input_ids"].count(tok.sep_token_id) == 2
+
+
 def test_tokenizer_splits_words_into_subwords(tokenizer, world):
     pieces = [tokenizer.tokenize(w) for w in world.filler + world.places]
     assert any(len(p) > 1 for p in pieces), "a toy vocabulary this small must split some words"

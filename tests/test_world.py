@@ -256,6 +256,31 @@ def test_code_switching_is_word_level_and_follows_its_share():
     assert 0 < foreign < host
 
 
+def test_parallel_lines_pair_a_sentence_with_its_translation():
+    """A ``parallel`` share of lines reads "sentence </s> translation" (XLM's TLM data); the
+    translation is in another language and says the same: names and numbers match."""
+    from xitt.world.corpus import PAIR_SEPARATOR
+
+    plain = world.generate(WorldConfig(**SMALL))
+    assert not any(PAIR_SEPARATOR in line for line in plain.corpus)
+    paired = world.generate(WorldConfig(**{**SMALL, "parallel": 0.4}))
+    vocabularies = {lang.code: paired.vocabulary(lang.code) for lang in paired.languages}
+    lines = [(line, code) for line, code in zip(paired.corpus, paired.corpus_languages) if PAIR_SEPARATOR in line]
+    assert 0.3 < len(lines) / len(paired.corpus) < 0.5
+    into_english = 0
+    for line, code in lines:
+        first, second = (part.split() for part in line.split(f" {PAIR_SEPARATOR} "))
+        anchors = lambda words: sorted(t for t in words if t[:1].isupper() or t.isdigit())  # noqa: E731
+        assert anchors(first) == anchors(second)
+        assert first[-1] == second[-1]  # a question is translated as a question
+        words = [t for t in second if t.islower() and t not in (".", "?")]
+        targets = [c for c, vocabulary in vocabularies.items() if c != code and all(t in vocabulary for t in words)]
+        assert targets, line
+        into_english += targets == ["en"]
+    assert 0.3 < into_english / len(lines) < 0.8  # English half the time, as parallel data mostly is
+    assert len(paired.corpus) == SMALL["corpus_size"]
+
+
 def test_paraphrase_has_adversarial_swaps(small):
     examples = small.examples[("paraphrase", "en", "train")]
     swaps = [e for e in examples if e["label"] == 0 and sorted(e["text_a"].split()) == sorted(e["text_b"].split())]
@@ -300,6 +325,14 @@ def test_qa_answers_are_spans_of_the_context_in_every_language(small):
             start, text = example["answers"]["answer_start"][0], example["answers"]["text"][0]
             assert text and example["context"][start:start + len(text)] == text
             assert start == 0 or example["context"][start - 1] == " "  # whole words
+
+
+def test_qa_passages_hold_2_to_4_sentences(small):
+    """As documented; a draw of the passage length per loop turn once let a quarter of the
+    passages run to 41 sentences."""
+    for code in ("en", world.language_codes(SMALL["languages"])[1]):
+        lengths = Counter(e["context"].count(" . ") + 1 for e in small.examples[("qa", code, "train")])
+        assert set(lengths) <= {2, 3, 4} and len(lengths) == 3, lengths
 
 
 def test_qa_asks_every_question_type_and_english_fronts_the_question_word(small):

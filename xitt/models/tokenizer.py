@@ -51,7 +51,8 @@ def _unmarked_table(table: dict[int, str]) -> dict[int, str]:
 
 def _train_vocab(texts: Iterable[str], vocab_size: int) -> dict[str, int]:
     normalizer = _normalizer()
-    words = [normalizer.normalize_str(text).split() for text in texts]
+    # Special tokens written in the text (a parallel line's separator) keep their reserved ids.
+    words = [[w for w in normalizer.normalize_str(text).split() if w not in SPECIAL_TOKENS] for text in texts]
     table = _continuation_table(w for sentence in words for w in sentence)
     bpe = Tokenizer(models.BPE(unk_token=UNK))
     bpe.pre_tokenizer = pre_tokenizers.WhitespaceSplit()

@@ -309,9 +309,9 @@ def _qa(ctx: _Context, label: int) -> Item:
         focus = ctx.meaning(**_FORCE_SLOT[slot])
         if slot == "agent" and focus.agent.pronoun or slot == "quantity" and not isinstance(focus.obj.quantity, int):
             continue
-        others, taken = [], _mentions(focus)
+        others, taken, wanted = [], _mentions(focus), rng.randint(1, 3)
         for _ in range(40):
-            if len(others) == rng.randint(1, 3):
+            if len(others) == wanted:
                 break
             other = ctx.sampler.meaning(ctx.profile, rng, focus.scene)
             named = _mentions(other)
