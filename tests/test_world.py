@@ -256,6 +256,32 @@ def test_code_switching_is_word_level_and_follows_its_share():
     assert 0 < foreign < host
 
 
+def test_function_words_switch_only_when_asked():
+    """Negation, "someone", articles and question words carry NLI and QA: code-switching
+    swaps them too by default (``function_switch``), and never when it is off."""
+    from xitt.world.corpus import CONTENT
+
+    def switched_classes(config: WorldConfig) -> Counter:
+        w = world.generate(config)
+        lexicon, vocabularies = w.lexicon, {lang.code: w.vocabulary(lang.code) for lang in w.languages}
+        owner = {}
+        for concept in lexicon.concepts:
+            for lang in w.languages:
+                for synonym in (False, True):
+                    owner[lexicon.word(lang.code, concept.id, "", synonym)] = concept.cls
+        classes = Counter()
+        for sentence, code in zip(w.corpus, w.corpus_languages):
+            for token in sentence.split():
+                if token.islower() and token not in vocabularies[code] and token in owner:
+                    classes[owner[token]] += 1
+        return classes
+
+    both = switched_classes(WorldConfig(**{**SMALL, "code_switch": 0.5}))
+    content = switched_classes(WorldConfig(**{**SMALL, "code_switch": 0.5, "function_switch": False}))
+    assert set(content) <= CONTENT and sum(content.values()) > 50
+    assert {"det", "part", "adp"} & set(both) and sum(v for k, v in both.items() if k not in CONTENT) > 20
+
+
 def test_parallel_lines_pair_a_sentence_with_its_translation():
     """A ``parallel`` share of lines reads "sentence </s> translation" (XLM's TLM data); the
     translation is in another language and says the same: names and numbers match."""

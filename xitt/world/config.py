@@ -19,6 +19,7 @@ class WorldConfig:
     eval_size: int = WORLD_PARAMS["eval_size"].default
     corpus_size: int = WORLD_PARAMS["corpus_size"].default
     code_switch: float = WORLD_PARAMS["code_switch"].default
+    function_switch: bool = WORLD_PARAMS["function_switch"].default
     parallel: float = WORLD_PARAMS["parallel"].default
     anchors: bool = WORLD_PARAMS["anchors"].default
     structure: bool = WORLD_PARAMS["structure"].default

@@ -20,13 +20,16 @@ from xitt.world.sampling import stream
 
 CORPUS_PROFILE = Profile(evaluative_verb=0.2, evaluative_adjective=0.3, named_place=0.45, negated=0.1)
 CONTENT = frozenset({"noun", "role", "place", "verb", "adj", "adv"})  # concept classes
+# Function words switch too unless ``function_switch`` is off: negation, "someone", articles
+# and question words carry NLI and QA, and nothing else aligns them ("did" is English-only).
+FUNCTION = frozenset({"det", "pron", "part", "wh", "adp"})
 SWITCH_RATE = 0.3  # share of content words switched in a code-switched sentence
 QUESTION_SHARE = 0.06  # questions, so that question words are learnt in every language (for QA)
 PAIR_SEPARATOR = "</s>"  # XLM-R's separator token: a parallel line reads "sentence </s> translation"
 
 
 def make_corpus(size: int, code_switch: float, sampler: Sampler, realisers: dict[str, Realiser],
-                seed: int, parallel: float = 0.0) -> tuple[list[str], list[str]]:
+                seed: int, parallel: float = 0.0, function_switch: bool = False) -> tuple[list[str], list[str]]:
     """``size`` lines and the (host) language of each, languages in equal shares."""
     rng = stream(seed, "corpus")
     pairing = stream(seed, "corpus", "parallel")  # its own stream: parallel 0 leaves the corpus as it was
@@ -51,7 +54,7 @@ def make_corpus(size: int, code_switch: float, sampler: Sampler, realisers: dict
                     asked = rng.choice(slots)
                     words = realisers[code].question(meaning, asked)
             if rng.random() < code_switch:
-                words = _switch(words, code, codes, realisers, rng)
+                words = _switch(words, code, codes, realisers, rng, CONTENT | FUNCTION if function_switch else CONTENT)
             line = " ".join(w.text for w in words)
             if parallel and len(codes) > 1 and pairing.random() < parallel:
                 line = f"{line} {PAIR_SEPARATOR} {_translation(meaning, asked, code, codes, realisers, pairing)}"
@@ -61,11 +64,12 @@ def make_corpus(size: int, code_switch: float, sampler: Sampler, realisers: dict
 
 
 def _switch(words: list[Word], host: str, codes: list[str], realisers: dict[str, Realiser],
-            rng: random.Random) -> list[Word]:
-    """Some content words in a donor language (at least one), keeping the host's word order."""
+            rng: random.Random, switchable: frozenset[str]) -> list[Word]:
+    """Some words of the ``switchable`` concept classes in a donor language (at least one),
+    keeping the host's word order."""
     others = [c for c in codes if c != host]
     concepts = realisers[host].concepts
-    candidates = [i for i, w in enumerate(words) if w.concept >= 0 and concepts[w.concept].cls in CONTENT]
+    candidates = [i for i, w in enumerate(words) if w.concept >= 0 and concepts[w.concept].cls in switchable]
     if not others or not candidates:
         return words
     chosen = {i for i in candidates if rng.random() < SWITCH_RATE} or {rng.choice(candidates)}
