@@ -75,7 +75,7 @@ def test_quickstart_checks_into_the_expected_program():
     assert program.world.params["languages"] == 4 and program.world.params["seed"] == 7
     assert program.world.params["train_size"] == 1000  # default filled
     assert program.model.kind == "toy_mlm" and program.model.params["layers"] == 2
-    assert program.model.params["vocab_size"] == 4000  # default filled
+    assert program.model.params["vocab_size"] == 16000 and program.model.params["heads"] == 4  # heads: default filled
 
     every = ("en", "qaa", "qab", "qac")
     english, multilingual = program.sets("intermediate")
@@ -88,7 +88,7 @@ def test_quickstart_checks_into_the_expected_program():
 
     written = {"lr": 2e-3, "epochs": 2, "batch": 32, "max_length": 64, "warmup": 0.1, "freeze_embeddings": False}
     assert {k: program.train["intermediate"][k] for k in written} == written
-    assert program.train["target"]["epochs"] == 3 and program.train["target"]["freeze_embeddings"] is False
+    assert program.train["target"]["epochs"] == 3 and program.train["target"]["freeze_embeddings"] is True
     assert program.seeds == (1, 2)
 
     text, vocab = program.similarities
