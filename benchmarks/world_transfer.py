@@ -391,6 +391,8 @@ def main() -> None:
     graph, program = main_graph(args.study.resolve())
     if args.only is not None:
         graph = subgraph(graph, args.only)
+        if not graph.steps:
+            parser.error(f"no step of the main study has {args.only!r} in its id")
         print(f"main study {args.study}, steps matching {args.only!r}: {len(graph.steps)} steps", flush=True)
         print(f"{run_graph(graph, args.study.resolve().parent)[2]} steps executed", flush=True)
         return
