@@ -211,3 +211,26 @@ def test_english_vs_multilingual_comparison_is_reported(tiny_study):
     results = json.loads((directory / "results.json").read_text())
     assert results["sets"] == {"english": ["nli@en", "sentiment@en"], "multilingual": ["nli@*", "sentiment@*"]}
     assert "english vs multilingual" in (directory / "report.md").read_text()
+
+
+def test_plots_drawn_by_worker_processes_equal_those_drawn_in_process(tiny_study, tmp_path, monkeypatch):
+    """Many measures' plots are drawn in parallel (spawned workers); the files must not differ."""
+    from xitt.cli import _studies
+    from xitt.compile import compile_program
+    from xitt.engine.store import Store
+    from xitt.lang import load_program
+    from xitt.report import files
+
+    compiled = compile_program(load_program(tiny_study))
+    with Store(tiny_study.parent) as store:
+        (study,) = _studies(compiled, _planned_keys(tiny_study), store)
+    (tmp_path / "alone").mkdir()
+    (tmp_path / "workers").mkdir()
+    alone = files.draw(tmp_path / "alone", study)
+    monkeypatch.setattr(files, "PARALLEL_FROM", 2)
+    workers = files.draw(tmp_path / "workers", study)
+    assert {k: [p.name for p in v] for k, v in alone.items()} == {k: [p.name for p in v] for k, v in workers.items()}
+    names = [p.name for paths in alone.values() for p in paths]
+    assert len(names) >= 5
+    for name in names:
+        assert (tmp_path / "alone" / name).read_bytes() == (tmp_path / "workers" / name).read_bytes(), name

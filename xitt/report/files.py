@@ -4,7 +4,10 @@ it), CSV tables, PNG plots and report.md, which embeds the plots."""
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import re
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
@@ -55,16 +58,38 @@ def _slug(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_") or "x"
 
 
+# From this many plots on, they are drawn by worker processes, one per core (up to 4):
+# matplotlib holds the GIL, and a study with many measures draws two plots per measure
+# (20 measures took ~20 s drawn one after another). Fewer plots are not worth the ~1 s a
+# spawned worker takes to import matplotlib.
+PARALLEL_FROM = 16
+
+
 def draw(directory: Path, study: StudyResults) -> dict[str, list[Path]]:
     """Every plot, by section: gains, similarities, scatter, languages."""
     metrics = study.gains["metrics"]
-    return {
-        "gains": [plots.gain_heatmap(study.gains, directory / "gains.png")],
-        "similarities": [plots.similarity_heatmap(n, r, directory / f"similarity_{_slug(n)}.png") for n, r in study.similarities.items()],
-        "scatter": [plots.scatter(study, n, directory / f"scatter_{_slug(n)}.png") for n in study.similarities],
-        "languages": [plots.language_bars(b, metrics.get(b.target, "score"), directory / f"languages_{_slug(b.target)}.png")
+    jobs = {
+        "gains": [(plots.gain_heatmap, (study.gains, directory / "gains.png"))],
+        "similarities": [(plots.similarity_heatmap, (n, r, directory / f"similarity_{_slug(n)}.png")) for n, r in study.similarities.items()],
+        "scatter": [(plots.scatter, (study, n, directory / f"scatter_{_slug(n)}.png")) for n in study.similarities],
+        "languages": [(plots.language_bars, (b, metrics.get(b.target, "score"), directory / f"languages_{_slug(b.target)}.png"))
                       for b in best_configurations(study.gains)],
     }
+    flat = [job for section in jobs.values() for job in section]
+    paths = iter(_render(flat))
+    return {section: [next(paths) for _ in section_jobs] for section, section_jobs in jobs.items()}
+
+
+def _render(jobs: list[tuple]) -> list[Path]:
+    """Each ``(plot function, args)`` drawn, in order; in parallel when there are many.
+
+    Workers are spawned, not forked: the parent may hold torch's and diskcache's threads
+    and locks, which a forked child would inherit in whatever state they were."""
+    workers = min(4, os.cpu_count() or 1, len(jobs))
+    if len(jobs) < PARALLEL_FROM or workers < 2:
+        return [function(*args) for function, args in jobs]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return [future.result() for future in [pool.submit(function, *args) for function, args in jobs]]
 
 
 def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:
