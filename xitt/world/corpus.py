@@ -29,7 +29,7 @@ PAIR_SEPARATOR = "</s>"  # XLM-R's separator token: a parallel line reads "sente
 
 
 def make_corpus(size: int, code_switch: float, sampler: Sampler, realisers: dict[str, Realiser],
-                seed: int, parallel: float = 0.0, function_switch: bool = False) -> tuple[list[str], list[str]]:
+                seed: int, *, parallel: float, function_switch: bool) -> tuple[list[str], list[str]]:
     """``size`` lines and the (host) language of each, languages in equal shares."""
     rng = stream(seed, "corpus")
     pairing = stream(seed, "corpus", "parallel")  # its own stream: parallel 0 leaves the corpus as it was
@@ -75,7 +75,7 @@ def _switch(words: list[Word], host: str, codes: list[str], realisers: dict[str,
     chosen = {i for i in candidates if rng.random() < SWITCH_RATE} or {rng.choice(candidates)}
     switched = list(words)
     for i in sorted(chosen):
-        donor = "en" if host != "en" and rng.random() < 0.5 else rng.choice(others)
+        donor = _other_language(host, others, rng)
         w = words[i]
         lex = realisers[donor].lex
         switched[i] = w._replace(text=lex.word(donor, w.concept, w.feature, w.synonym))
@@ -86,10 +86,14 @@ def _translation(meaning: Meaning, asked: str, host: str, codes: list[str], real
                  rng: random.Random) -> str:
     """The same sentence (the same question when ``asked`` names a slot) in another language:
     English half the time, as parallel data mostly pairs a language with English."""
-    others = [c for c in codes if c != host]
-    target = "en" if host != "en" and rng.random() < 0.5 else rng.choice(others)
-    realiser = realisers[target]
+    realiser = realisers[_other_language(host, [c for c in codes if c != host], rng)]
     return " ".join(w.text for w in (realiser.question(meaning, asked) if asked else realiser.words(meaning)))
+
+
+def _other_language(host: str, others: list[str], rng: random.Random) -> str:
+    """A language other than ``host``: English half the time (a dominant contact language,
+    and the usual side of parallel data), else any other."""
+    return "en" if host != "en" and rng.random() < 0.5 else rng.choice(others)
 
 
 def _has(words: list[Word], slot: str) -> bool:

@@ -65,6 +65,6 @@ def generate(config: WorldConfig) -> World:
             for code, realiser in realisers.items():
                 examples[(task, code, split)] = _identified(task, [render(task, item, realiser) for item in items], split)
 
-    corpus, corpus_languages = make_corpus(config.corpus_size, config.code_switch, sampler, realisers, config.seed, config.parallel,
-                                            config.function_switch)
+    corpus, corpus_languages = make_corpus(config.corpus_size, config.code_switch, sampler, realisers, config.seed,
+                                            parallel=config.parallel, function_switch=config.function_switch)
     return World(config, languages, corpus, examples, corpus_languages, lexicon, anchors)
