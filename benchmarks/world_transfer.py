@@ -13,7 +13,7 @@ Two parts, both run through the real engine and cached in benchmarks/world_trans
 2. Ablation arms (``ARMS``), one seed, no intermediate step, at the main study's scale:
    the world or model with one ingredient removed or changed (code-switching, function-word
    switching, shared anchors, selectional structure, vocabulary size, pretraining length,
-   parallel lines), frozen word embeddings in the target step, and no pretraining (the
+   parallel lines), word embeddings trained in the target step, and no pretraining (the
    floor). Arms that change only the target step reuse the main study's pretraining.
 
 Torch takes one thread per core the process may use: on 2 shared cores give each process
@@ -78,7 +78,6 @@ ARMS = (
     Arm("no_pretraining_main", "no pretraining: the same model randomly initialised, all weights trained (the floor)",
         model={"pretrain_steps": 0}),
 )
-PROBES: tuple[Arm, ...] = ()  # the target-budget probes of an earlier round; see docs/world.md
 
 
 def typology_distance(a: list[float], b: list[float]) -> float:
@@ -360,13 +359,6 @@ def markdown(report: dict) -> str:
         missing = [arm["name"] for arm in report["ablation"] if not arm["targets"]]
         if missing:
             lines.append(f"\nNot measured yet: {', '.join(missing)}.")
-    if report.get("probes"):
-        lines += ["\n**Target-budget probes** (seed 1; English score, zero-shot mean over the six other languages in brackets):\n",
-                  "| probe | what changes | NLI | paraphrase |", "|---|---|---|---|"]
-        for arm in report["probes"]:
-            cells = " | ".join(f"{arm['targets'][t]['en']:.2f} [{arm['targets'][t]['zero_shot_mean']:.2f}]" if t in arm["targets"] else ""
-                               for t in ("nli", "paraphrase"))
-            lines.append(f"| {arm['name']} | {arm['what']} | {cells} |")
     return "\n".join(lines)
 
 
@@ -398,10 +390,10 @@ def main() -> None:
         return
     if args.arms is not None:
         wanted = set(args.arms.split(","))
-        if unknown := wanted - {arm.name for arm in ARMS + PROBES}:
-            parser.error(f"unknown arms {sorted(unknown)}; known: {', '.join(arm.name for arm in ARMS + PROBES)}")
+        if unknown := wanted - {arm.name for arm in ARMS}:
+            parser.error(f"unknown arms {sorted(unknown)}; known: {', '.join(arm.name for arm in ARMS)}")
         if not args.partial:
-            for arm in ARMS + PROBES:
+            for arm in ARMS:
                 if arm.name in wanted:
                     print(f"ablation arm {arm.name}: {arm.what}", flush=True)
                     run_arm(arm, program)
@@ -424,10 +416,6 @@ def main() -> None:
             print(f"ablation arm {arm.name}: {arm.what}", flush=True)
             report["ablation"].append(run_arm(arm, program, args.partial))
             write(report)
-        for arm in PROBES:
-            print(f"probe {arm.name}: {arm.what}", flush=True)
-            report["probes"].append(run_arm(arm, program, args.partial))
-            write(report)
     report["seconds"]["total"] = round(time.perf_counter() - began, 1)
     show(report)
     write(report)
@@ -441,14 +429,14 @@ def write(report: dict) -> None:
 
 def summarise(program, study: Path, results: dict, world_dir: Path, floor: dict) -> dict:
     """Everything but the ablation, from the main study's results."""
+    from xitt import world
+
     world_info = json.loads((world_dir / "world.json").read_text())
     typology = {lang["code"]: lang["typology"] for lang in world_info["languages"]}
     distance = {code: typology_distance(vector, typology["en"]) for code, vector in typology.items()}
     runs = scores_by_run(results)
     chance = dict(CHANCE)
     chance["pos"] = majority_tag_share(world_dir, "en")
-    from xitt import world
-
     chance["retrieval"] = 1 / len(world.load_examples(world_dir, "retrieval", "en", "test"))
     report = {
         "command": ".venv/bin/python benchmarks/world_transfer.py",
@@ -459,7 +447,6 @@ def summarise(program, study: Path, results: dict, world_dir: Path, floor: dict)
     report["spearman_pooled"] = pooled_spearman(report["zero_shot"], distance)
     report["gains"] = {name: gain_matrix(runs, labels) for name, labels in _sets(program).items()}
     report["ablation"] = []
-    report["probes"] = []
     report["ablation_scale"] = {"seeds": 1, "scale": "the main study's (languages, corpus, model, pretraining, targets)"}
     return report
 
