@@ -293,10 +293,12 @@ def test_parallel_lines_pair_a_sentence_with_its_translation():
     vocabularies = {lang.code: paired.vocabulary(lang.code) for lang in paired.languages}
     lines = [(line, code) for line, code in zip(paired.corpus, paired.corpus_languages) if PAIR_SEPARATOR in line]
     assert 0.3 < len(lines) / len(paired.corpus) < 0.5
+    def anchors(words: list[str]) -> list[str]:
+        return sorted(t for t in words if t[:1].isupper() or t.isdigit())
+
     into_english = 0
     for line, code in lines:
         first, second = (part.split() for part in line.split(f" {PAIR_SEPARATOR} "))
-        anchors = lambda words: sorted(t for t in words if t[:1].isupper() or t.isdigit())  # noqa: E731
         assert anchors(first) == anchors(second)
         assert first[-1] == second[-1]  # a question is translated as a question
         words = [t for t in second if t.islower() and t not in (".", "?")]
