@@ -386,6 +386,30 @@ def test_a_study_of_real_tasks_follows_the_benchmarks_protocols(tmp_path):
     assert steps["target/xnli/none/seed=1"].params["train"]["lr"] == 1e-5
 
 
+def test_a_written_value_wins_over_the_tasks_registered_default(tmp_path):
+    """`epochs: 3` is the language's default and PAWS-X registers 5: written, 3 is trained."""
+    from xitt.models.finetune import TrainSettings
+
+    text = REAL_STUDY.replace("train target(lr: 1e-5)", "train target(lr: 1e-5, epochs: 3, max_length: 64)")
+    steps = {s.id: s for s in _compile(tmp_path, text).graph.steps}
+    pawsx = steps["target/pawsx/none/seed=1"].params
+    assert (pawsx["train"]["epochs"], pawsx["train"]["max_length"]) == (3, 64)
+    settings = TrainSettings.from_params(dict(pawsx["train"]), seed=pawsx["seed"])
+    assert (settings.epochs, settings.max_length) == (3, 64)  # what the training loop is given
+    # the intermediate phase wrote nothing: it takes each task's registered values
+    assert steps["intermediate/squad_v1@en/seed=1"].params["train"]["max_length"] == 384
+    # a --set is written too
+    path = tmp_path / "study.xitt"
+    path.write_text(REAL_STUDY)
+    from xitt.compile import compile_program
+    from xitt.lang import load_program
+
+    program = load_program(path, ["train.target.epochs=3"])
+    assert program.written["target"] == {"lr", "epochs"} and program.written["intermediate"] == frozenset()
+    steps = {s.id: s for s in compile_program(program).graph.steps}
+    assert steps["target/pawsx/none/seed=1"].params["train"]["epochs"] == 3
+
+
 def test_real_task_names_and_languages_are_checked_against_the_registry(tmp_path):
     bad = REAL_STUDY.replace("hub.{xnli, xcopa", "hub.{xnlii, xcopa").replace("{de, fr}", "{de, wo}")
     with pytest.raises(ProgramError) as error:

@@ -23,7 +23,6 @@ from pathlib import Path
 from xitt.engine.graph import Graph, Step
 from xitt.lang.program import MixRef, Program, ReportSpec, TaskRef
 from xitt.measures import inputs_of
-from xitt.models import TRAIN
 from xitt.tasks.registry import get as real_task
 from xitt.tasks.registry import stages
 from xitt.world.catalog import language_codes
@@ -167,13 +166,14 @@ class _Data:
         return tuple(self.step(task, language, split) for language in languages)
 
 
-def _benchmark_train(train: dict, task: str) -> dict:
-    """A real task's training params: epochs and max length left at the language's defaults
-    take the benchmark's (jiant's recipe: PAWS-X 5 epochs, POS and NER 10, QA 384 tokens)."""
+def _benchmark_train(train: dict, task: str, written: frozenset[str]) -> dict:
+    """A real task's training params: epochs and max length the study did not write take the
+    benchmark's (jiant's recipe: PAWS-X 5 epochs, POS and NER 10, QA 384 tokens); a written
+    value always wins, even one equal to the language's default."""
     hyper = real_task(task).hyper
     filled = dict(train)
     for name, value in (("epochs", hyper.epochs), ("max_length", hyper.max_length)):
-        if filled.get(name) == TRAIN[name].default and value:
+        if name not in written and value:
             filled[name] = int(value) if float(value).is_integer() else value
     return filled
 
@@ -232,7 +232,7 @@ def compile_program(program: Program) -> Compiled:
                 add(Step(
                     _path("intermediate", label, point, f"seed={seed}"),
                     "train.intermediate",
-                    {**params, "train": _benchmark_train(train, unit["task"]) if real else dict(train), "seed": seed},
+                    {**params, "train": _benchmark_train(train, unit["task"], program.written.get("intermediate", frozenset())) if real else dict(train), "seed": seed},
                     _inputs(program, encoder, unit_data[label]),
                 ))
 
@@ -258,7 +258,7 @@ def compile_program(program: Program) -> Compiled:
                                 "task": ref.task,
                                 "train_languages": list(ref.train_languages),
                                 "eval_languages": list(ref.eval_languages),
-                                "train": _benchmark_train(t_train, ref.task) if real else dict(t_train),
+                                "train": _benchmark_train(t_train, ref.task, program.written.get("target", frozenset())) if real else dict(t_train),
                                 "seed": seed,
                             },
                             _inputs(program, upstream, train_data, eval_data),

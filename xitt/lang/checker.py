@@ -117,16 +117,16 @@ class _Checker:
         world = self.world(self.single(self.of(ast.World), "world", required=self.needs_world()))
         model = self.model(self.single(self.of(ast.Model), "model"))
         task_sets = self.task_sets(world)
-        train, sweeps = self.train()
+        train, sweeps, written = self.train()
         seeds = self.seeds(self.single(self.of(ast.Seeds), "seeds", required=False))
         similarities = self.similarities()
         correlations = tuple(self.correlate(s, similarities) for s in self.of(ast.Correlate))
         comparisons = tuple(self.compare(s) for s in self.of(ast.Compare))
         report = self.report(self.single(self.of(ast.Report), "report", required=False), similarities)
         data = check_data(self.of(ast.Data), used_real_tasks(self.of(ast.Tasks)), self.error, self.value)
-        written = {"target" if s.eval is not None else "intermediate" for s in self.of(ast.Tasks)}
+        roles = {"target" if s.eval is not None else "intermediate" for s in self.of(ast.Tasks)}
         for role in PHASES:
-            if role not in written:
+            if role not in roles:
                 self.missing(role, f"no {role} task set is declared: a program needs at least one")
         if self.errors or experiment is None or (world is None and self.needs_world()) or model is None:
             return None
@@ -144,6 +144,7 @@ class _Checker:
             report=report,
             sweeps=sweeps,
             data=data,
+            written=written,
         )
 
     # --- statements that appear once ------------------------------------------------------
@@ -235,9 +236,11 @@ class _Checker:
 
     # --- training and seeds ---------------------------------------------------------------
 
-    def train(self) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, tuple]]]:
-        """Each phase's parameters (a sweep's first value) and its sweeps."""
+    def train(self) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, tuple]], dict[str, frozenset[str]]]:
+        """Each phase's parameters (a sweep's first value), its sweeps, and the names of the
+        parameters written (in the file or by ``--set``): those win over a task's defaults."""
         given: dict[str, dict[str, Any]] = {}
+        written: dict[str, frozenset[str]] = {}
         sweeps: dict[str, dict[str, tuple]] = {}
         lines: dict[str, int] = {}
         for statement in self.of(ast.Train):
@@ -255,9 +258,11 @@ class _Checker:
             lines[phase.text] = statement.location.line
             swept: dict[str, tuple] = {}
             given[phase.text] = self.bind(statement.call, TRAIN, f"train {phase.text}", swept)
+            written[phase.text] = frozenset(a.name.text for a in statement.call.arguments if a.name is not None)
             if swept:
                 sweeps[phase.text] = swept
-        return {phase: given.get(phase) or with_defaults(TRAIN, {}) for phase in PHASES}, sweeps
+        phases = {phase: given.get(phase) or with_defaults(TRAIN, {}) for phase in PHASES}
+        return phases, sweeps, {phase: written.get(phase, frozenset()) for phase in PHASES}
 
     def seeds(self, statement: ast.Seeds | None) -> tuple[int, ...]:
         if statement is None:

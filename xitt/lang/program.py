@@ -137,6 +137,7 @@ class Program:
     report: ReportSpec | None = None
     sweeps: Mapping[str, Mapping[str, tuple]] = field(default_factory=dict)  # phase -> param -> values, in written order
     data: tuple[DataSpec, ...] = ()  # declared files of real tasks; the only files a program names
+    written: Mapping[str, frozenset[str]] = field(default_factory=dict)  # phase -> train params written (or --set)
 
     def sets(self, role: str) -> tuple[TaskSet, ...]:
         return tuple(s for s in self.task_sets if s.role == role)
