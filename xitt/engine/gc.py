@@ -69,7 +69,13 @@ def collect(plans: Sequence[Sequence[PlannedStep]], store: Store, retention: boo
 
 
 def apply(collection: Collection, store: Store) -> None:
-    """Remove and prune as collected; artifact directories no record names go too."""
+    """Remove and prune as collected; artifact directories no record names go too. Refused
+    (UserError, nothing removed) while a run on another host writes the store."""
+    with store.writing("gc"):
+        _apply(collection, store)
+
+
+def _apply(collection: Collection, store: Store) -> None:
     for key in collection.remove:
         store.remove(key)
         (store.logs / f"{key}.log").unlink(missing_ok=True)

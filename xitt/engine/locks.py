@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import fcntl
 import os
-import socket
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from xitt.engine.hosts import this_host
 
 
 @dataclass
@@ -38,7 +39,7 @@ class StepLock:
                 same = False
             if same:
                 os.ftruncate(fd, 0)
-                os.write(fd, f"{os.getpid()} {socket.gethostname()}\n".encode())
+                os.write(fd, f"{os.getpid()} {this_host()}\n".encode())
                 self._fd = fd
                 return True
             os.close(fd)  # the file was unlinked by its last holder: take the new one

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import platform
-import socket
 import sys
 from datetime import datetime, timezone
 from importlib import metadata
+
+from xitt.engine.hosts import this_host
 
 # Packages whose versions every artifact records; layers above add theirs (torch, ...).
 _TRACKED: list[str] = ["xitt"]
@@ -33,4 +34,4 @@ def now_iso() -> str:
 
 
 def host() -> dict[str, str]:
-    return {"host": socket.gethostname(), "platform": sys.platform}
+    return {"host": this_host(), "platform": sys.platform}

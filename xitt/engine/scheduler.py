@@ -246,19 +246,20 @@ def run(
     reporter = reporter or NullReporter()
     executor = executor or LocalExecutor()
     started = time.perf_counter()
-    for stale in store.stale_temp_dirs():
-        store.discard(stale)
-    state = _Run(graph, store, reporter, executor, keep_going, verify)
-    to_run = [p for p in state.planned.values() if p.status != CACHED]
-    executor.check({p.step.id: get_op(p.step.op).resources for p in to_run if get_op(p.step.op).resources})
-    reporter.start(list(state.planned.values()))
-    try:
-        state.loop()
-    finally:
-        state.abandon()
-        store.record_fingerprints(state.fingerprints)
-        state.summary.seconds = time.perf_counter() - started
-        reporter.finish()
+    with store.writing("run"):
+        for stale in store.stale_temp_dirs():
+            store.discard(stale)
+        state = _Run(graph, store, reporter, executor, keep_going, verify)
+        to_run = [p for p in state.planned.values() if p.status != CACHED]
+        executor.check({p.step.id: get_op(p.step.op).resources for p in to_run if get_op(p.step.op).resources})
+        reporter.start(list(state.planned.values()))
+        try:
+            state.loop()
+        finally:
+            state.abandon()
+            store.record_fingerprints(state.fingerprints)
+            state.summary.seconds = time.perf_counter() - started
+            reporter.finish()
     summary = state.summary
     finished = set(summary.executed) | set(summary.cached) | set(summary.failed)
     summary.blocked = [s.id for s in graph if s.id not in finished]

@@ -22,7 +22,9 @@ from typing import Any, Iterator, Mapping
 
 import diskcache
 
+from xitt.engine.hosts import Presence, host_tag, refuse_other_hosts
 from xitt.engine.keys import content_digest, hash_file
+from xitt.engine.locks import lock_for
 from xitt.errors import UserError
 
 RESULT_FILE = "result.json"
@@ -66,13 +68,20 @@ class Store:
         self.tmp = self.root / "tmp"
         self.logs = self.root / "logs"
         self.locks = self.root / "locks"
-        for directory in (self.artifacts, self.tmp, self.logs, self.locks):
+        self.runs = self.root / "runs"  # one flocked file per process writing this store (hosts.py)
+        for directory in (self.artifacts, self.tmp, self.logs, self.locks, self.runs):
             directory.mkdir(parents=True, exist_ok=True)
         # Never evict: a silently dropped record would mean silently re-training.
         self.index = diskcache.Cache(str(self.root / "index"), size_limit=2**62, eviction_policy="none", timeout=60)
 
     def close(self) -> None:
         self.index.close()
+
+    def writing(self, what: str) -> Presence:
+        """Register this process as writing the store (``with store.writing("run"): ...``);
+        UserError, before anything changes, when a process on another host is writing it now."""
+        refuse_other_hosts(self.runs, self.root, what)
+        return Presence(self.runs, {"what": what})
 
     def __enter__(self) -> "Store":
         return self
@@ -124,7 +133,9 @@ class Store:
 
     # -- writing ---------------------------------------------------------------------------
     def new_temp_dir(self, key: str) -> Path:
-        path = self.tmp / f"{key}.{os.getpid()}.{uuid.uuid4().hex[:8]}"
+        """A directory to write ``key``'s artifact into, named ``KEY.PID@HOST.RANDOM``; made only
+        while holding ``key``'s step lock, which is how others know it is in use."""
+        path = self.tmp / f"{key}.{os.getpid()}@{host_tag()}.{uuid.uuid4().hex[:8]}"
         path.mkdir(parents=True)
         return path
 
@@ -173,17 +184,21 @@ class Store:
         return freed
 
     def _set_aside(self, path: Path) -> None:
-        aside = self.tmp / f"old.{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}"
+        aside = self.tmp / f"old.{path.name}.{os.getpid()}@{host_tag()}.{uuid.uuid4().hex[:8]}"
         os.replace(path, aside)
         shutil.rmtree(aside, ignore_errors=True)
 
     def stale_temp_dirs(self) -> list[Path]:
-        """Temporary directories whose writing process is gone (left by a crash or SIGKILL)."""
+        """Temporary directories nobody is writing (left by a crash or SIGKILL): those whose step
+        lock can be taken. A directory is written only under its key's lock, by a process on any
+        host, so a process id that is not alive *here* proves nothing; a free lock does."""
         stale = []
         for path in self.tmp.iterdir():
             parts = path.name.split(".")
-            pid = next((int(p) for p in parts[1:] if p.isdigit()), None)
-            if pid is None or not _alive(pid):
+            key = parts[1] if parts[0] == "old" and len(parts) > 1 else parts[0]
+            lock = lock_for(self.locks, key)
+            if lock.acquire():
+                lock.release()
                 stale.append(path)
         return stale
 
@@ -217,16 +232,6 @@ class Store:
 def _stat(path: Path) -> list[int]:
     stat = os.stat(path)
     return [stat.st_size, stat.st_mtime_ns]
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _write_json(path: Path, value: Any) -> None:
