@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 import torch
 
+from xitt.models.batching import Batching
 from xitt.models.embed import embed_texts
 from xitt.models.evaluate import word_predictions
 from xitt.models.encode import IGNORE, encode_words, first_subword_labels
@@ -559,6 +560,49 @@ def test_gradient_accumulation_equals_one_big_batch():
     torch.testing.assert_close(big.bias, halves.bias)
     two_steps, _ = _linear_run([rows[:16], rows[16:]], LoopSettings(lr=0.05, warmup=0.0))
     assert not torch.allclose(big.weight, two_steps.weight)
+
+
+def test_batching_widths_splits_and_evaluation_batches_by_hand():
+    b = Batching((32, 64, 128), max_tokens=256, eval_rows=4, eval_tokens=256)
+    assert [b.width(n) for n in (1, 32, 33, 128, 129, 300)] == [32, 32, 64, 128, 256, 512]
+    assert Batching().width(37) == 37  # no buckets: each batch to its own longest row
+    lengths = np.array([10, 60, 20, 40, 5, 30])
+    assert [r.tolist() for r in b.split(np.array([0, 2, 4, 5]), lengths)] == [[0, 2, 4, 5]]  # 4 x 32 fits in 256
+    parts = b.split(np.arange(6), lengths)  # 6 x 64 = 384 > 256: two parts of 3, sorted by length
+    assert [p.tolist() for p in parts] == [[4, 0, 2], [5, 3, 1]]
+    assert sorted(np.concatenate(parts).tolist()) == list(range(6))
+    # Evaluation: sorted by length, at most 4 rows, and rows x width within 256 tokens.
+    assert [r.tolist() for r in b.evaluation(lengths)] == [[4, 0, 2, 5], [3, 1]]
+    assert [r.tolist() for r in Batching(eval_rows=4).evaluation(lengths)] == [[4, 0, 2, 5], [3, 1]]
+    assert [r.tolist() for r in Batching((128,), eval_tokens=256).evaluation(lengths)] == [[4, 0], [2, 5], [3, 1]]
+    assert [r.tolist() for r in Batching((128,), eval_tokens=64).evaluation(lengths)] == [[4], [0], [2], [5], [3], [1]]
+
+
+def test_bucketed_loop_gives_the_plain_loops_losses(tokenizer, world):
+    """A few steps of a two-task run (classification and tagging) with batches padded to fixed
+    buckets and cut into micro-batches by a token budget: the same losses and weights as the
+    plain loop (each batch at its own width, one pass), dropout off so both draw alike."""
+    tasks = [TaskData(CLASSIFICATION, world.classification(96, seed=2)), TaskData(TAGGING, world.tagging(96, seed=3))]
+    settings = TrainSettings(lr=3e-3, batch=32, max_length=48, steps=4, select="last", seed=1)
+
+    def run(batching):
+        encoder = fresh_encoder(tokenizer)
+        encoder.config.hidden_dropout_prob = encoder.config.attention_probs_dropout_prob = 0.0
+        for module in encoder.modules():
+            if isinstance(module, torch.nn.Dropout):
+                module.p = 0.0
+        losses: list[float] = []
+        trained = train_tasks(encoder, tokenizer, tasks, settings, lambda s, t, m: losses.append(m["loss"]), batching=batching)
+        return losses, trained
+
+    plain, plain_model = run(Batching())
+    bucketed, bucketed_model = run(Batching((16, 40, 64), max_tokens=300))
+    assert len(Batching((16, 40, 64), max_tokens=300).split(np.arange(32), np.full(32, 30))) == 5  # 32 x 40 > 300: 5 passes
+    assert len(plain) == 4 and np.isfinite(plain).all()
+    np.testing.assert_allclose(bucketed, plain, rtol=1e-5)
+    for a, b in zip(plain_model.models, bucketed_model.models):
+        for (name, x), y in zip(a.named_parameters(), b.parameters()):
+            torch.testing.assert_close(x, y, rtol=1e-4, atol=1e-5, msg=name)
 
 
 def test_best_checkpoint_selection_keeps_the_best_dev_weights():

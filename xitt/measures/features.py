@@ -14,7 +14,7 @@ from transformers import PreTrainedTokenizerFast, XLMRobertaModel
 from xitt.models.device import model_device, use_best_attention
 from xitt.models.embed import pooled
 from xitt.models.encode import IGNORE, capacity, encode_examples
-from xitt.models.evaluate import by_length
+from xitt.models.batching import by_length
 from xitt.tasks.formats import Format, TaskInfo
 
 BATCH = 64

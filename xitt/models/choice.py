@@ -12,6 +12,7 @@ from typing import Sequence
 import numpy as np
 import torch
 
+from xitt.models.batching import CPU, Batching
 from xitt.models.encode import Encoded, encode_texts
 
 
@@ -54,11 +55,11 @@ def encode_choices(tokenizer, examples: Sequence[dict], max_length: int) -> Choi
     return Choices(encoded, rows, labels)
 
 
-def choice_scores(model, data: Choices, examples: np.ndarray, device: torch.device) -> torch.Tensor:
+def choice_scores(model, data: Choices, examples: np.ndarray, device: torch.device, batching: Batching = CPU) -> torch.Tensor:
     """(len(examples), most choices) scores, -inf where an example has no such choice."""
     rows = data.rows[examples]
     present = rows >= 0
-    batch = data.encoded.batch(rows[present], device)
+    batch = data.encoded.batch(rows[present], device, batching)
     scores = model(batch.ids, batch.mask).float().squeeze(-1)
     out = torch.full(rows.shape, float("-inf"), device=device)
     out[torch.from_numpy(present).to(device)] = scores

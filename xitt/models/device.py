@@ -1,8 +1,19 @@
-"""Where tensors live: the GPU when there is one, otherwise the CPU (same code on both)."""
+"""Where tensors live: the GPU when there is one, otherwise the CPU (same code on both).
+
+Also what the GPU path adds, each a no-op on the CPU: the attention kernels SDPA may pick,
+and ``torch.compile`` of an encoder while it trains (``XITT_COMPILE``).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import os
+from collections.abc import Iterator
+
 import torch
+
+COMPILE_ENV = "XITT_COMPILE"  # "", "0": eager; "1" or a torch.compile mode ("reduce-overhead", ...)
+RECOMPILE_LIMIT = 64  # graphs per compiled forward: buckets x micro-batch sizes x train/eval
 
 
 def pick_device() -> torch.device:
@@ -26,3 +37,51 @@ def use_best_attention(model, device: torch.device) -> None:
     wanted = attention_for(device)
     if model.config._attn_implementation != wanted:
         model.set_attn_implementation(wanted)
+
+
+def attention_kernels(device: torch.device) -> contextlib.AbstractContextManager:
+    """On CUDA, SDPA may use flash or memory-efficient attention (then math), never cuDNN's:
+    cuDNN builds a new plan for each new (batch, length) shape, which measured 2.7 ms (forward)
+    and 3.3 ms (backward) of CPU per call on an H200 with length-grouped batches. No-op on the CPU."""
+    if device.type != "cuda":
+        return contextlib.nullcontext()
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+
+    return sdpa_kernel([SDPBackend.FLASH_ATTENTION, SDPBackend.EFFICIENT_ATTENTION, SDPBackend.MATH])
+
+
+def compile_mode(device: torch.device) -> str | None:
+    """The ``torch.compile`` mode asked for by ``XITT_COMPILE`` on CUDA ("1": the default mode);
+    None (eager) on the CPU or when unset. Compilation changes no arithmetic beyond rounding."""
+    wanted = os.environ.get(COMPILE_ENV, "").strip()
+    if device.type != "cuda" or wanted in ("", "0"):
+        return None
+    return "default" if wanted == "1" else wanted
+
+
+@contextlib.contextmanager
+def compiled(module: torch.nn.Module, mode: str | None) -> Iterator[None]:
+    """Inside the block, ``module``'s forward is compiled, one graph per input shape (the
+    buckets keep them few); after it, the plain forward again. ``mode`` None: nothing changes."""
+    if mode is None:
+        yield
+        return
+    import torch._dynamo
+
+    for name in ("recompile_limit", "cache_size_limit"):
+        if hasattr(torch._dynamo.config, name):
+            setattr(torch._dynamo.config, name, max(getattr(torch._dynamo.config, name), RECOMPILE_LIMIT))
+    module.forward = torch.compile(module.forward, mode=mode, dynamic=False)
+    try:
+        yield
+    finally:
+        del module.forward  # the instance attribute: the class's forward shows through again
+
+
+def eager(device: torch.device) -> contextlib.AbstractContextManager:
+    """Where ``compiled`` may be at work, compiled functions run eagerly inside the block
+    (evaluation mid-training: its shapes would each compile a graph of their own)."""
+    set_stance = getattr(torch.compiler, "set_stance", None)
+    if compile_mode(device) is None or set_stance is None:
+        return contextlib.nullcontext()
+    return set_stance("force_eager")

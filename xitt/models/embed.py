@@ -6,9 +6,9 @@ import numpy as np
 import torch
 from transformers import PreTrainedTokenizerFast, XLMRobertaModel
 
-from xitt.models.device import model_device, use_best_attention
+from xitt.models.batching import batching_for
+from xitt.models.device import attention_kernels, model_device, use_best_attention
 from xitt.models.encode import capacity, encode_texts
-from xitt.models.evaluate import by_length
 from xitt.models.loop import autocast
 
 
@@ -31,7 +31,10 @@ def embed_texts(
     batch: int = 64,
     max_length: int = 64,
 ) -> np.ndarray:
-    """One float32 vector per text, (n, hidden); ``layer`` indexes hidden states (0 = embeddings)."""
+    """One float32 vector per text, (n, hidden); ``layer`` indexes hidden states (0 = embeddings).
+
+    ``batch`` rows per forward pass on the CPU; on CUDA, length-sorted batches as large as the
+    device's evaluation budget allows (``batching``), under bf16 autocast."""
     device = model_device(encoder)
     if not texts:
         return np.zeros((0, encoder.config.hidden_size), dtype=np.float32)
@@ -39,9 +42,10 @@ def embed_texts(
     out = np.zeros((len(texts), encoder.config.hidden_size), dtype=np.float32)
     use_best_attention(encoder, device)
     encoder.eval()
-    with torch.inference_mode(), autocast(device):
-        for rows in by_length(data.lengths, batch):
-            b = data.batch(rows, device)
+    batching = batching_for(device)
+    with torch.inference_mode(), autocast(device), attention_kernels(device):
+        for rows in batching.evaluation(data.lengths, max(batch, batching.eval_rows) if batching.eval_tokens else batch):
+            b = data.batch(rows, device, batching)
             result = encoder(input_ids=b.ids, attention_mask=b.mask, output_hidden_states=layer != -1)
             states = result.last_hidden_state if layer == -1 else result.hidden_states[layer]
             out[rows] = pooled(states.float(), b.mask, pool).cpu().numpy()

@@ -1,7 +1,8 @@
 """Examples → padded id matrices, tokenised once; a batch is then two numpy slices.
 
 Tokenising up front in one Rust call and indexing arrays per step keeps Python out of the
-training loop; each batch is cut to its own longest row (dynamic padding).
+training loop; each batch is cut to its own longest row (dynamic padding), or padded to
+the width of its bucket where the device wants few shapes (``batching``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import numpy as np
 import torch
 from transformers import PreTrainedTokenizerFast
 
+from xitt.models.batching import CPU, Batching
 from xitt.tasks.formats import Format, TaskInfo
 
 IGNORE = -100  # the label that cross-entropy skips: non-first subwords, specials, padding
@@ -36,16 +38,24 @@ class Encoded:
     def __len__(self) -> int:
         return len(self.lengths)
 
-    def batch(self, rows: np.ndarray, device: torch.device) -> "Batch":
-        """The rows ``rows`` as tensors on ``device``, cut to their longest member."""
-        width = int(self.lengths[rows].max())
-        ids = self.ids[rows, :width]
+    def batch(self, rows: np.ndarray, device: torch.device, batching: Batching = CPU) -> "Batch":
+        """The rows ``rows`` as tensors on ``device``, padded to ``batching``'s width for their
+        longest member (with no buckets: cut to it)."""
+        width = batching.width(int(self.lengths[rows].max()))
         mask = np.arange(width)[None, :] < self.lengths[rows][:, None]
         labels = None
         if self.labels is not None:
-            labels = self.labels[rows, :width] if self.labels.ndim == 2 else self.labels[rows]
+            labels = cut(self.labels, rows, width, IGNORE) if self.labels.ndim == 2 else self.labels[rows]
             labels = as_tensor(labels, device)
-        return Batch(as_tensor(ids, device), as_tensor(mask.astype(np.int64), device), labels)
+        return Batch(as_tensor(cut(self.ids, rows, width, self.pad_id), device), as_tensor(mask.astype(np.int64), device), labels)
+
+
+def cut(array: np.ndarray, rows: np.ndarray, width: int, fill: int) -> np.ndarray:
+    """``array[rows, :width]``, padded on the right with ``fill`` where ``width`` is wider than ``array``."""
+    out = array[rows, :width]
+    if out.shape[1] < width:
+        out = np.pad(out, ((0, 0), (0, width - out.shape[1])), constant_values=fill)
+    return out
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,14 @@ language's MLQA normalisation (metric "em_f1" scores F1, as XTREME reports it).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from dataclasses import replace
 
 import numpy as np
 import torch
 from transformers import PreTrainedTokenizerFast
 
-from xitt.models.device import model_device, use_best_attention
+from xitt.models.batching import Batching, batching_for
+from xitt.models.device import attention_kernels, model_device, use_best_attention
 from xitt.models.encode import Encoded, encode_examples
 from xitt.models.heads import TaskModel
 from xitt.models.loop import autocast
@@ -23,34 +24,27 @@ from xitt.models.qa import decode, encode_qa
 from xitt.models.squad import qa_scores
 from xitt.tasks.formats import Format
 
-EVAL_BATCH = 128
 
-
-def by_length(lengths: np.ndarray, batch: int) -> Iterator[np.ndarray]:
-    """Row indices in batches of similar length, so little of each batch is padding."""
-    order = np.argsort(lengths, kind="stable")
-    for i in range(0, len(order), batch):
-        yield order[i : i + batch]
-
-
-def _eval_mode(model: TaskModel) -> torch.device:
+def _eval_mode(model: TaskModel) -> tuple[torch.device, Batching]:
+    """The model's device, and how to batch there (large length-sorted batches on CUDA)."""
     device = model_device(model)
     use_best_attention(model.encoder, device)
     model.eval()
-    return device
+    return device, batching_for(device)
 
 
 def predict(model: TaskModel, data: Encoded) -> np.ndarray:
     """Argmax labels: (n,) for sequence tasks, (n, width) for tagging."""
-    device = _eval_mode(model)
+    device, batching = _eval_mode(model)
     shape = data.ids.shape if model.task.format is Format.TAGGING else (len(data),)
     predicted = np.zeros(shape, dtype=np.int64)
-    with torch.inference_mode(), autocast(device):
-        for rows in by_length(data.lengths, EVAL_BATCH):
-            batch = data.batch(rows, device)
+    with torch.inference_mode(), autocast(device), attention_kernels(device):
+        for rows in batching.evaluation(data.lengths):
+            batch = data.batch(rows, device, batching)
             labels = model(batch.ids, batch.mask).argmax(-1).cpu().numpy()
             if labels.ndim == 2:
-                predicted[rows, : labels.shape[1]] = labels
+                width = min(labels.shape[1], shape[1])  # bucket padding may run past the data's width
+                predicted[rows, :width] = labels[:, :width]
             else:
                 predicted[rows] = labels
     return predicted
@@ -73,11 +67,11 @@ def qa_answers(model: TaskModel, tokenizer: PreTrainedTokenizerFast, examples: l
     """The decoded answer of each QA example (best span over its windows, or "")."""
     reading = model.reading
     features = encode_qa(tokenizer, examples, reading.max_length, reading.doc_stride)
-    device = _eval_mode(model)
+    device, batching = _eval_mode(model)
     logits: list[np.ndarray] = [np.zeros(0)] * len(features)
-    with torch.inference_mode(), autocast(device):
-        for rows in by_length(features.lengths, EVAL_BATCH):
-            batch = features.encoded.batch(rows, device)
+    with torch.inference_mode(), autocast(device), attention_kernels(device):
+        for rows in batching.evaluation(features.lengths):
+            batch = features.encoded.batch(rows, device, batching)
             out = model(batch.ids, batch.mask).float().cpu().numpy()
             for k, row in enumerate(rows.tolist()):
                 logits[row] = out[k, : features.lengths[row]]
@@ -87,11 +81,13 @@ def qa_answers(model: TaskModel, tokenizer: PreTrainedTokenizerFast, examples: l
 def choices_predicted(model: TaskModel, tokenizer: PreTrainedTokenizerFast, examples: list[dict]) -> np.ndarray:
     """The index of the best-scoring choice of each example."""
     data = encode_choices(tokenizer, examples, model.max_length)
-    device = _eval_mode(model)
+    device, batching = _eval_mode(model)
+    choices = data.rows.shape[1]  # encoder rows per example: the budgets count rows, not examples
+    per_example = replace(batching, eval_rows=max(1, batching.eval_rows // choices), eval_tokens=batching.eval_tokens // choices)
     predicted = np.zeros(len(data), dtype=np.int64)
-    with torch.inference_mode(), autocast(device):
-        for rows in by_length(data.lengths, max(1, EVAL_BATCH // data.rows.shape[1])):
-            predicted[rows] = choice_scores(model, data, rows, device).argmax(-1).cpu().numpy()
+    with torch.inference_mode(), autocast(device), attention_kernels(device):
+        for rows in per_example.evaluation(data.lengths):
+            predicted[rows] = choice_scores(model, data, rows, device, batching).argmax(-1).cpu().numpy()
     return predicted
 
 

@@ -9,7 +9,7 @@ training) or scores the task models (target training).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 import torch
@@ -17,13 +17,14 @@ from torch import nn
 from transformers import PreTrainedTokenizerFast
 
 from xitt.models import TRAIN
-from xitt.models.device import model_device, use_best_attention
+from xitt.models.batching import Batching, batching_for
+from xitt.models.device import compile_mode, compiled, model_device, use_best_attention
 from xitt.models.encode import capacity
 from xitt.models.evaluate import evaluate
 from xitt.models.heads import Reading, TaskModel, make_head
 from xitt.models.loop import LoopResult, LoopSettings, Progress, train
 from xitt.models.mixing import TaskBatch, default_steps, mixed_batches, task_probabilities
-from xitt.models.objectives import prepare
+from xitt.models.objectives import Prepared, prepare
 from xitt.tasks.formats import Format, TaskInfo
 
 __all__ = ["TrainSettings", "TaskData", "TaskModel", "Trained", "train_task", "train_tasks", "evaluate"]
@@ -104,11 +105,14 @@ def train_tasks(
     progress: Progress | None = None,
     sampling: str = "proportional",
     temperature: float = 1.0,
+    batching: Batching | None = None,
 ) -> Trained:
     """Train ``encoder`` (in place, on its own device) with a fresh head per task.
 
     The budget is ``settings.steps`` optimiser steps, or ``epochs`` passes over every
-    task's data when that is 0; each step takes ``accumulate`` batches.
+    task's data when that is 0; each step takes ``accumulate`` batches. ``batching`` shapes
+    the forward passes (default: the device's, ``batching.batching_for``); it changes no
+    arithmetic beyond rounding.
     """
     if not tasks:
         raise ValueError("no tasks to train on")
@@ -120,10 +124,11 @@ def train_tasks(
     torch.manual_seed(settings.seed)
     rng = np.random.default_rng(settings.seed)
     config = encoder.config
+    batching = batching or batching_for(device)
     models, prepared = [], []
     for data in tasks:
         reading = _reading(data.task, data.train, settings, config)
-        prepared.append(prepare(tokenizer, data.task, data.train, reading))
+        prepared.append(prepare(tokenizer, data.task, data.train, reading, batching))
         head = make_head(data.task, config.hidden_size, config.hidden_dropout_prob, config.initializer_range).to(device)
         models.append(TaskModel(encoder, head, data.task, reading))
     sizes = [len(p.lengths) for p in prepared]
@@ -138,10 +143,26 @@ def train_tasks(
     words = encoder.get_input_embeddings().weight
     words.requires_grad_(not settings.freeze_embeddings)
     try:
-        result = train(_Shared(models), batches, loss_of, loop, device, progress, (lambda: dev_score(models, tokenizer, tasks)) if selecting else None)
+        with compiled(encoder, compile_mode(device)):
+            result = train(_Shared(models), batches, loss_of, loop, device, progress,
+                           (lambda: dev_score(models, tokenizer, tasks)) if selecting else None, micro_batches(prepared, batching))
     finally:
         words.requires_grad_(True)
     return Trained(models, result)
+
+
+def micro_batches(prepared: Sequence[Prepared], batching: Batching):
+    """The loop's ``split``: each task's batches cut to ``batching``'s token budget (counting
+    every encoder row of a unit), with their loss terms; None where there is no budget."""
+    if not batching.max_tokens:
+        return None
+    budgets = [replace(batching, max_tokens=max(1, batching.max_tokens // p.rows_per_unit)) for p in prepared]
+
+    def split(batch: TaskBatch) -> list[tuple[TaskBatch, int]]:
+        task = prepared[batch.task]
+        return [(TaskBatch(batch.task, rows), task.terms(rows)) for rows in budgets[batch.task].split(batch.rows, task.lengths)]
+
+    return split
 
 
 def train_task(

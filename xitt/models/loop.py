@@ -4,7 +4,8 @@ AdamW (fused) with linear warmup then linear decay to zero, gradient accumulatio
 clipping at 1.0, and bf16 autocast plus TF32 matmuls on CUDA; the same code on the CPU.
 The data order is fixed in advance (a list of batches from a seeded generator); a
 ``loss_of(batch)`` closure owns everything about the data, so the loop knows nothing of
-tasks or masking. Optionally a ``select`` callback scores the model (on dev data) a few
+tasks or masking. A ``split`` callback may cut a batch into micro-batches (a token budget,
+``batching``); their gradients add up to the batch's, each weighted by its share of rows. Optionally a ``select`` callback scores the model (on dev data) a few
 times during the run, and the best-scoring weights are the ones the run ends with.
 """
 
@@ -18,6 +19,8 @@ from typing import Any
 
 import numpy as np
 import torch
+
+from xitt.models.device import attention_kernels, eager
 
 Progress = Callable[[int, int, dict[str, float]], None]
 
@@ -130,9 +133,14 @@ def train(
     device: torch.device,
     progress: Progress | None = None,
     select: Callable[[], float] | None = None,
+    split: Callable[[Any], Sequence[tuple[Any, int]]] | None = None,
 ) -> LoopResult:
     """One optimiser step per ``settings.accumulate`` batches; ``len(batch)`` counts examples.
 
+    ``split(batch)``: the micro-batches, one forward pass each, with the number of loss
+    terms (rows, or labelled tokens) each holds (default: the batch whole); each
+    micro-batch's mean loss is weighted by its share of the terms, so the step's gradient is
+    the one of the whole batch.
     Progress reports carry the mean loss of the window, examples/s and the ETA in seconds.
     """
     total = math.ceil(len(batches) / settings.accumulate)
@@ -150,11 +158,15 @@ def train(
     for step in range(1, total + 1):
         group = batches[(step - 1) * settings.accumulate : step * settings.accumulate]
         for batch in group:
-            with autocast(device):
-                loss = loss_of(batch)
-            (loss / len(group)).backward()
-            window += loss.detach().float() / len(group)
-            seen += len(batch)
+            parts = split(batch) if split is not None else ((batch, 1),)
+            terms = sum(n for _, n in parts)
+            for part, n in parts:
+                with autocast(device), attention_kernels(device):
+                    loss = loss_of(part)
+                scale = len(group) * terms / n  # len(group) exactly when the batch is one pass
+                (loss / scale).backward()
+                window += loss.detach().float() / scale
+                seen += len(part)
         torch.nn.utils.clip_grad_norm_(parameters, CLIP_NORM)
         optimizer.step()
         scheduler.step()
@@ -168,7 +180,8 @@ def train(
                 elapsed = max(time.perf_counter() - start, 1e-9)
                 progress(step, total, {"loss": last, "examples_per_s": seen / elapsed, "eta_s": elapsed / step * (total - step)})
         if step in evaluate_at:
-            score = select()
+            with eager(device):
+                score = select()
             model.train()
             if best is None or score > best[0]:
                 best = (score, step, _snapshot(model))

@@ -8,8 +8,9 @@ import numpy as np
 import torch
 from transformers import PreTrainedTokenizerFast, XLMRobertaForMaskedLM
 
-from xitt.models.device import pick_device, use_best_attention
-from xitt.models.encode import Encoded, as_tensor, encode_texts
+from xitt.models.batching import batching_for
+from xitt.models.device import compile_mode, compiled, pick_device, use_best_attention
+from xitt.models.encode import Encoded, as_tensor, cut, encode_texts
 from xitt.models.loop import LoopSettings, Progress, step_batches, train
 from xitt.models.tiny import tiny_config, tiny_mlm
 
@@ -94,15 +95,21 @@ def pretrain_mlm(
     use_best_attention(model, device)
     data: Encoded = encode_texts(tokenizer, texts, settings.max_length)
     masking = masking_for(tokenizer)
+    batching = batching_for(device)
 
     def loss_of(rows: np.ndarray) -> torch.Tensor:
-        width = int(data.lengths[rows].max())
-        ids, lengths = data.ids[rows, :width], data.lengths[rows]
-        corrupted, chosen = masking.corrupt(ids, lengths, rng)
+        longest = int(data.lengths[rows].max())
+        ids, lengths = data.ids[rows, :longest], data.lengths[rows]
+        corrupted, chosen = masking.corrupt(ids, lengths, rng)  # drawn at the rows' own width, padded after
+        width = batching.width(longest)
         attention = (np.arange(width)[None, :] < lengths[:, None]).astype(np.int64)
+        if width > longest:
+            every = np.arange(len(rows))
+            corrupted, ids, chosen = (cut(a, every, width, fill) for a, fill in ((corrupted, data.pad_id), (ids, data.pad_id), (chosen, False)))
         return mlm_loss(model, *(as_tensor(a, device) for a in (corrupted, attention, ids, chosen)))
 
     batches = step_batches(data.lengths, settings.batch, settings.pretrain_steps, rng)
-    train(model, batches, loss_of, LoopSettings(settings.lr, WARMUP), device, progress)
+    with compiled(model.roberta, compile_mode(device)):
+        train(model, batches, loss_of, LoopSettings(settings.lr, WARMUP), device, progress)
     return model
 
