@@ -116,7 +116,7 @@ SAMPLES = [  # task, language, split, local path, examples expected
     ("mnli", "en", "dev", F + "/mnli/multinli_1.0_dev_matched.jsonl", 5),
     ("squad_v2", "en", "train", F + "/squad_v2/train-v2.0.json", 2),
     ("squad_v2", "en", "dev", F + "/squad_v2/dev-v2.0.json", 2),
-    ("lareqa", "de", "test", F + "/lareqa/xquad_r.de.json", 153 + 201),
+    ("lareqa", "de", "test", F + "/lareqa/xquad_r.de.json", 153 + 120),  # questions, and each sentence once
 ]
 
 
@@ -219,7 +219,8 @@ def test_mewsli_x_mentions_link_to_candidate_entities(tmp_path):
         + json.dumps({"entity_id": "Q1", "title": "Universe", "description": "Everything."}) + "\n")
     examples = load("mewsli_x", "de", "dev", local(str(tmp_path))).examples
     (query,) = [e for e in examples if e["side"] == "query"]
-    assert query == {"id": "Q567", "text": "Angela Merkel sprach.", "side": "query", "mention": "Angela Merkel"}
+    # XTREME-R's preprocess_mention: the mention first, then its sentence with the mention in braces
+    assert query == {"id": "Q567", "text": "Angela Merkel: { Angela Merkel } sprach.", "side": "query", "mention": "Angela Merkel"}
     assert {e["id"] for e in examples if e["side"] == "candidate"} == {"Q567", "Q1"}
 
 

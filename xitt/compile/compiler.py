@@ -162,8 +162,12 @@ class _Data:
         return tuple(self.step(name, language, "train") for name in names for language in languages)
 
     def evaluation(self, task: str, languages) -> tuple[str, ...]:
-        split = real_task(task).protocol.eval_split if real_task(task).protocol else "test"
-        return tuple(self.step(task, language, split) for language in languages)
+        """A target's evaluation data per language; BUCC's dev split beside its test split
+        (its mining threshold is tuned on dev, language by language)."""
+        spec = real_task(task)
+        split = spec.protocol.eval_split if spec.protocol else "test"
+        tuned = (spec.protocol.dev_split,) if spec.protocol and spec.info.metric == "retrieval_f1" else ()
+        return tuple(self.step(task, language, s) for language in languages for s in (*tuned, split))
 
 
 def _benchmark_train(train: dict, task: str, written: frozenset[str]) -> dict:

@@ -12,7 +12,7 @@ from typing import Any, Sequence
 
 from xitt.errors import Location, ProgramError, ProgramErrors
 from xitt.lang import ast
-from xitt.lang.data import check_data, used_real_tasks
+from xitt.lang.data import check_data, check_targets, used_real_tasks
 from xitt.lang.diagnostics import attach_source, did_you_mean, join_choices, unknown_hint
 from xitt.lang.loader import expand
 from xitt.lang.overrides import apply_overrides
@@ -124,6 +124,7 @@ class _Checker:
         comparisons = tuple(self.compare(s) for s in self.of(ast.Compare))
         report = self.report(self.single(self.of(ast.Report), "report", required=False), similarities)
         data = check_data(self.of(ast.Data), used_real_tasks(self.of(ast.Tasks)), self.error, self.value)
+        check_targets(self.of(ast.Tasks), data, self.error)
         roles = {"target" if s.eval is not None else "intermediate" for s in self.of(ast.Tasks)}
         for role in PHASES:
             if role not in roles:

@@ -16,7 +16,7 @@ from xitt.lang import ast
 from xitt.lang.diagnostics import join_choices, unknown_hint
 from xitt.lang.program import DataSpec
 from xitt.tasks.load import SPLITS
-from xitt.tasks.registry import get, lookup, names, stages
+from xitt.tasks.registry import SCORED_METRICS, get, lookup, names, stages
 
 DATA_KINDS = ("local",)
 PLACEHOLDERS = ("language", "code", "split")
@@ -24,24 +24,54 @@ PLACEHOLDERS = ("language", "code", "split")
 Error = Callable[[str, Location, "str | None"], None]
 
 
+def _named(statements: list[ast.Tasks]) -> list[tuple[ast.Tasks, ast.Name]]:
+    """Every ``hub.NAME`` a task set writes, with its statement, in written order."""
+    found: list[tuple[ast.Tasks, ast.Name]] = []
+
+    def walk(statement: ast.Tasks, node: ast.TaskExpr) -> None:
+        if isinstance(node, ast.TaskGroup) and node.source.text == "hub":
+            found.extend((statement, item.name) for item in node.items)
+        elif isinstance(node, (ast.TaskParen, ast.TaskMix)):
+            walk(statement, node.expr)
+        elif isinstance(node, ast.SetOp):
+            walk(statement, node.left)
+            walk(statement, node.right)
+
+    for statement in statements:
+        walk(statement, statement.expr)
+    return found
+
+
 def used_real_tasks(statements: list[ast.Tasks]) -> set[str]:
     """The canonical names of the real tasks (``hub.NAME``) that task sets name, and of the
     tasks those read as training data (their benchmark stages, a union's parts)."""
-    used: set[str] = set()
-
-    def walk(node: ast.TaskExpr) -> None:
-        if isinstance(node, ast.TaskGroup) and node.source.text == "hub":
-            used.update(t.name for t in (lookup(i.name.text) for i in node.items) if t is not None)
-        elif isinstance(node, (ast.TaskParen, ast.TaskMix)):
-            walk(node.expr)
-        elif isinstance(node, ast.SetOp):
-            walk(node.left)
-            walk(node.right)
-
-    for statement in statements:
-        walk(statement.expr)
+    used = {t.name for t in (lookup(name.text) for _, name in _named(statements)) if t is not None}
     # a task is also read as another's training data: XNLI trains on MNLI, ANLI+ pools its parts
     return used | {stage for name in used for stage in (*stages(get(name)), *get(name).parts)}
+
+
+def check_targets(statements: list[ast.Tasks], data: tuple[DataSpec, ...], error: Error) -> None:
+    """What can be known of real targets before training: each is scored by a metric xitt
+    computes, and a target read from local files has its training stages' files declared
+    too when no task set names them (XCOPA's SIQA and COPA: unnamed, they would be read
+    from the hub, which a study of local files usually cannot reach)."""
+    declared = {spec.task for spec in data}
+    named = {t.name for t in (lookup(n.text) for _, n in _named(statements)) if t is not None}
+    for statement, name in _named([s for s in statements if s.eval is not None]):
+        task = lookup(name.text)
+        if task is None or task.protocol is None:
+            continue
+        if task.info.metric not in SCORED_METRICS:
+            error(f"target '{task.name}' is scored by {task.info.metric}, which xitt does not compute", name.location,
+                  f"xitt computes {join_choices(SCORED_METRICS)}; leave this target out")
+        unnamed = [stage for stage in stages(task) if stage != task.name and stage not in named | declared]
+        if task.name in declared and unnamed:
+            listed = ", then ".join(stages(task))
+            error(f"target '{task.name}' trains on {listed} (its benchmark's protocol), but "
+                  f"{join_choices([repr(s) for s in unnamed], 'and')} {'has' if len(unnamed) == 1 else 'have'} "
+                  "no data statement", name.location,
+                  "declare their files too: " + "; ".join(f"data {s} = {_example(s)}"
+                                                          for s in unnamed))
 
 
 def check_data(statements: list[ast.Data], used: set[str], error: Error, value: Callable[[ast.Value], Any]) -> tuple[DataSpec, ...]:
@@ -132,3 +162,8 @@ def _placeholder_problem(path: str) -> str | None:
         if field not in PLACEHOLDERS or re.search(r"[!:\[.]", field):
             return f"unknown placeholder '{{{field}}}' in the path"
     return None
+
+
+def _example(task: str) -> str:
+    """A task's documented local path, without its explanation: ``local("data/copa/{split}.jsonl")``."""
+    return get(task).source.local_example.split("  ")[0] or 'local("...")'

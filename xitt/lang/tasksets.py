@@ -239,7 +239,11 @@ class TaskSetBuilder:
             return known
         codes: list[str] = []
         for code in selection.codes:
-            if code.text not in known:
+            if code.text not in known and real and training and code.text in _real_languages(entry.task):
+                self.fail(_trains_on(entry.task, code.text), code.location,
+                          f"write `train @ {join_choices(known, 'or')}`; every language of the task is still "
+                          "evaluated with `eval @ *`")
+            elif code.text not in known:
                 hint = (f"task '{entry.task}' has the languages {join_choices(known)}; '*' selects them all" if real
                         else _language_hint(code.text, known))
                 self.fail(f"unknown language code '{code.text}'" + (f" for task '{entry.task}'" if real else ""),
@@ -271,6 +275,18 @@ def _real_languages(name: str, training: bool = False) -> tuple[str, ...]:
     if training and task.protocol is not None:
         return train_languages(task)
     return task.languages
+
+
+def _trains_on(name: str, code: str) -> str:
+    """Why a real target cannot train in a language it has: its benchmark trains it on
+    other tasks' data, which that language lacks ("XNLI trains on English MNLI")."""
+    from xitt.tasks.registry import stages
+
+    task = lookup_real(name)
+    languages = train_languages(task)
+    where = "English" if languages == ("en",) else f"its languages {join_choices(languages)} of"
+    data = ", then ".join(n.upper() for n in stages(task))
+    return f"{task.name.upper()} trains on {where} {data} (its benchmark's protocol), which has no '{code}' data"
 
 
 def _task_hint(source: str, name: str) -> str:

@@ -84,27 +84,26 @@ def train_intermediate(ctx: StepContext) -> dict:
 
 def _retrieval_scores(examples, encoder, tokenizer, task, pivot: str, languages) -> dict[str, dict]:
     """Retrieval, scored on encoder states. A real task's examples carry their side (a
-    query finds the candidate with its id: Tatoeba's English sentence); in the world each
-    language's test sentences retrieve their translation among the pivot language's, and
-    the pivot is not scored."""
-    from xitt.errors import UserError
-    from xitt.models.score_retrieval import evaluate_retrieval
+    query finds the candidates with its id): Tatoeba's accuracy per language; BUCC's F1
+    with the margin threshold tuned on each language's dev split; LAReQA's and Mewsli-X's
+    mAP@20, each language's queries searching the pool of every evaluated language's
+    candidates (LAReQA's multilingual pool; Mewsli-X's one candidate set, read once). In the
+    world each language's test sentences retrieve their translation among the pivot
+    language's, and the pivot is not scored."""
+    from xitt.models.score_retrieval import candidate_ids, evaluate_bucc, evaluate_ranking, evaluate_retrieval, sides
 
     if not examples.real:
         candidates = examples.get(task.name, pivot, "test")
         return {language: evaluate_retrieval(encoder, tokenizer, examples.get(task.name, language, "test"), candidates)
                 for language in languages if language != pivot}
-    if task.metric not in ("retrieval_accuracy", "accuracy"):
-        raise UserError(f"target {task.name} is scored by {task.metric}, which xitt does not compute yet; "
-                        "only Tatoeba-style retrieval accuracy is scored",
-                        hint="leave this task out of the targets, or use hub.tatoeba")
-    scores = {}
-    for name, language, split in examples.eval_keys:
-        rows = examples.get(name, language, split)
-        queries = [e for e in rows if e.get("side") == "query"]
-        candidates = [e for e in rows if e.get("side") == "candidate"]
-        scores[language] = evaluate_retrieval(encoder, tokenizer, queries, candidates)
-    return scores
+    found = {(language, split): examples.get(name, language, split) for name, language, split in examples.eval_keys}
+    tested = {language: rows for (language, split), rows in found.items() if split != "dev"}
+    if task.metric == "retrieval_f1":
+        return {language: evaluate_bucc(encoder, tokenizer, found[(language, "dev")], rows) for language, rows in tested.items()}
+    if task.metric == "map@20":
+        pool = {(tuple(candidate_ids(c)), c["text"], c.get("context", "")): c for rows in tested.values() for c in sides(rows)[1]}
+        return {language: evaluate_ranking(encoder, tokenizer, sides(rows)[0], list(pool.values())) for language, rows in tested.items()}
+    return {language: evaluate_retrieval(encoder, tokenizer, *sides(rows)) for language, rows in tested.items()}
 
 
 def _train_stages(encoder, tokenizer, examples, p: dict, progress):

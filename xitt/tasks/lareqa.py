@@ -1,10 +1,12 @@
 """LAReQA over XQuAD-R: SQuAD-format JSON whose paragraphs also list their `sentences`
 and `sentence_breaks` (character spans).
 
-Every question is a query; every sentence of every paragraph is a candidate. The
-sentence holding a question's answer takes the question's id (XQuAD-R keeps question ids
-equal across its 11 languages, so the answers in every language match); other sentences
-get ids no query has. A sentence answering two questions appears once per question.
+Every question is a query; every sentence of every paragraph is a candidate, once, with
+its paragraph as `context` (XTREME-R encodes a candidate as its sentence followed by its
+paragraph, `utils_lareqa.py`). The sentence holding a question's answer answers it: its
+`ids` list every question it answers, and its `id` is the first of them (XQuAD-R keeps
+question ids equal across its 11 languages, so the answers in every language match);
+other sentences get ids no query has.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ def read(path: Path, code: str) -> list[dict]:
                     raise ValueError(f"{path.name}: the answer of question {qa['id']} lies in no sentence")
                 answered.setdefault(index, []).append(qa["id"])
             for s, sentence in enumerate(paragraph["sentences"]):
-                for qid in answered.get(s, [f"{code}-{a}-{p}-{s}"]):
-                    candidates.append({"id": qid, "text": sentence, "side": "candidate"})
+                ids = answered.get(s, [f"{code}-{a}-{p}-{s}"])
+                candidates.append({"id": ids[0], "ids": ids, "text": sentence, "side": "candidate",
+                                   "context": paragraph["context"]})
     return queries + candidates

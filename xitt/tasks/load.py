@@ -79,7 +79,8 @@ def load(task: RealTask | str, language: str, split: str, source: Hub | Local | 
     except KeyError as error:
         columns = ", ".join(sorted(rows[0])) if rows else "none"
         raise _error(task, origin, f"it has no column {error} (its columns: {columns})",
-                     "give the column mapping that fits these files (columns(...) in local)") from None
+                     f"this task reads the columns {', '.join(_columns(cmap)) or 'of its schema (docs/tasks.md)'} of its release files: "
+                     f"{task.source.local_example}") from None
     except ValueError as error:
         raise _error(task, origin, str(error), "check that the files are this task's, in its release format") from None
     _check_examples(task, info, examples, origin)
@@ -127,7 +128,7 @@ def _rows(task: RealTask, language: str, split: str, source: Hub | Local | None,
 def _local_rows(task: RealTask, language: str, split: str, source: Local, root: Path):
     local_split = dict(source.splits).get(split, split)
     code = task.source.code(language)
-    path = root / source.path.format(language=language, code=code, split=local_split)
+    path = _original(task, language, root / source.path.format(language=language, code=code, split=local_split))
     origin = f"local files {path}"
     reader = task.source.file_reader
     cmap = source.columns or task.source.file_columns
@@ -142,6 +143,17 @@ def _local_rows(task: RealTask, language: str, split: str, source: Local, root: 
         raise _error(task, origin, f"it could not be read ({type(error).__name__}: {_first_line(error)})",
                      f"this task's files look like: {task.source.local_example}") from None
     return rows, cmap, origin
+
+
+def _original(task: RealTask, language: str, path: Path) -> Path:
+    """English translate-train data is the untranslated original, which the release names
+    otherwise (PAWS-X: en/train.tsv, not en/translated_train.tsv): that file, when the
+    written one is not there."""
+    if language != "en" or task.source.original_file is None or path.exists():
+        return path
+    written, original = task.source.original_file
+    other = path.with_name(path.name.replace(written, original))
+    return other if other.exists() else path
 
 
 def _expected_files(reader: str, path: Path, code: str) -> list[Path]:
@@ -186,6 +198,12 @@ def _check_examples(task: RealTask, info: TaskInfo, examples: list[dict], origin
         if wrong:
             raise _error(task, origin, f"example {number} does not fit the {info.format.value} schema: {wrong}",
                          "check the column mapping against docs/tasks.md")
+
+
+def _columns(cmap: ColumnMap) -> list[str]:
+    """The source columns a column map reads, in order."""
+    names = [c for _, column in cmap.fields for c in ((column,) if isinstance(column, str) else column)]
+    return [c for c in names if not c.startswith("=")] + ([cmap.language] if cmap.language else [])
 
 
 def _first_line(error: BaseException) -> str:

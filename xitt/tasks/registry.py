@@ -18,6 +18,9 @@ ALIASES = {"wikiann": "panx", "pan_x": "panx", "paws_x": "pawsx", "squad": "squa
            "social_i_qa": "siqa", "cosmos_qa": "cosmosqa", "commonsense_qa": "commonsenseqa", "sst": "sst2",
            "anliplus": "anli_plus"}
 
+# The metrics a study computes for a target (xitt/ops/training.py scores each).
+SCORED_METRICS = ("accuracy", "f1", "em_f1", "retrieval_accuracy", "retrieval_f1", "map@20")
+
 _TASKS: dict[str, RealTask] = {task.name: task for task in (*TARGETS, *INTERMEDIATES)}
 _DEFAULT_METRIC = {Format.CLASSIFICATION: "accuracy", Format.PAIR_CLASSIFICATION: "accuracy",
                    Format.TAGGING: "accuracy", Format.QA: "em_f1", Format.MULTIPLE_CHOICE: "accuracy",

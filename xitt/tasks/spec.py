@@ -68,6 +68,9 @@ class Source:
     local_example: str = ""  # a documented local path pattern, e.g. "data/xnli/xnli.{split}.tsv"
     local_reader: str | None = None  # the original release's format, when it differs from the hub's
     local_columns: ColumnMap | None = None  # the original release's column names, likewise
+    # translate-train data: English is the untranslated original, whose file a release names
+    # differently (PAWS-X's en/train.tsv beside de/translated_train.tsv): (written, English's)
+    original_file: tuple[str, str] | None = None
 
     def __post_init__(self) -> None:
         for reader in (self.reader, self.local_reader):
