@@ -10,12 +10,15 @@ InputRef = str | tuple[str, ...]  # one step id, or several for a role that gath
 
 @dataclass(frozen=True)
 class Step:
-    """One unit of cached work: which op, with what params, on which steps' outputs."""
+    """One unit of cached work: which op, with what params, on which steps' outputs, and
+    which files or directories outside the store it reads (``external``: absolute paths,
+    whose content is fingerprinted into the key; fingerprints.py)."""
 
     id: str  # readable and unique within a graph, e.g. "target/nli/english:paraphrase@en/seed=1"
     op: str
     params: Mapping[str, Any]
     inputs: Mapping[str, InputRef] = field(default_factory=dict)
+    external: tuple[str, ...] = ()
 
     def input_ids(self) -> Iterator[str]:
         for ref in self.inputs.values():

@@ -40,17 +40,26 @@ def hash_file(path: Path, chunk_size: int = 1 << 20) -> str:
 
 
 def source_version(fn: Callable, helpers: Iterable[Callable] = ()) -> str:
-    """An op's default version: the hash of its source and of the helpers it declares."""
+    """The hash of a function's source and of the helpers given (inspect.getsource, comments
+    included). Op versions are code.py's; this stays for callers hashing a single function."""
     sources = [inspect.getsource(f) for f in (fn, *helpers)]
     return hash_struct(sources)[:16]
 
 
-def step_key(op_name: str, op_version: str, params: Mapping[str, Any], input_digests: Mapping[str, Any]) -> str:
-    """A step's key: hash of op name, op version, params and its inputs' content digests.
+def step_key(op_name: str, op_version: str, params: Mapping[str, Any], input_digests: Mapping[str, Any],
+             libraries: Mapping[str, str] | None = None, external: Mapping[str, str] | None = None) -> str:
+    """A step's key: hash of op name, op version, params, its inputs' content digests, the
+    versions of the libraries its op names, and the content fingerprints of the files outside
+    the store it reads (the last two only when there are any).
 
     Keying on what the inputs *contain* (not on how they were made) gives early cutoff:
     an upstream step that re-runs and yields the same content leaves this key unchanged."""
-    return hash_struct({"op": op_name, "version": op_version, "params": params, "inputs": input_digests})
+    parts: dict[str, Any] = {"op": op_name, "version": op_version, "params": params, "inputs": input_digests}
+    if libraries:
+        parts["libraries"] = dict(libraries)
+    if external:
+        parts["external"] = dict(external)
+    return hash_struct(parts)
 
 
 def content_digest(checksums: Mapping[str, str]) -> str:

@@ -8,11 +8,15 @@ Reasons are given for the whole graph, never stopping at the first miss.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from xitt.engine.code import changed_files
+from xitt.engine.fingerprints import Fingerprints, changed_paths
 from xitt.engine.graph import Graph, Step
 from xitt.engine.keys import hash_struct, step_key
+from xitt.engine.libraries import keyed_versions
 from xitt.engine.registry import get_op
 from xitt.engine.store import Store
 
@@ -21,14 +25,28 @@ CORRUPT = "corrupt"  # the reason given for a stored artifact that failed its ch
 
 
 @dataclass(frozen=True)
+class Reason:
+    """One reason a step runs: a kind ("new", "params changed", "code changed", "library
+    changed", "input changed", "input may change", ...) and what exactly, e.g.
+    ``code changed: xitt/models/loop.py`` or ``library changed: transformers 5.24.0 -> 5.25.0``."""
+
+    kind: str
+    detail: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.detail}" if self.detail else self.kind
+
+
+@dataclass(frozen=True)
 class PlannedStep:
     step: Step
     key: str | None  # None while an input is still to be computed
     status: str  # CACHED, RUN or MAY_RUN
-    reason: str  # "cached", "new", "params changed", "code changed", "input changed: ...", "input may change: ...", ...
+    reason: str  # the reasons, as one line: "new", "code changed: xitt/models/loop.py; input changed: ...", ...
     fingerprint: Mapping[str, Any]
     digest: str | None = None  # content digest, for cached steps
     pruned: bool = False  # cached, but its big files were removed by `gc`
+    reasons: tuple[Reason, ...] = ()
 
     @property
     def cached(self) -> bool:
@@ -43,36 +61,65 @@ def input_digests(step: Step, digests: Mapping[str, str]) -> dict[str, Any]:
     }
 
 
-def fingerprint_of(step: Step, digests: Mapping[str, str]) -> tuple[str, dict[str, Any]]:
-    """A step's key and what `plan` compares to say why it changed; inputs' digests must be known."""
-    version = get_op(step.op).version
-    inputs = input_digests(step, digests)
-    key = step_key(step.op, version, step.params, inputs)
-    return key, {"key": key, "op": step.op, "version": version, "params": hash_struct(step.params), "inputs": inputs}
+class Keyer:
+    """Keys against one store: each op's version and library versions (keep-choices applied)
+    and each external path's fingerprint are found once, however many steps share them."""
+
+    def __init__(self, store: Store, verify: bool = False):
+        self.store = store
+        self.external = Fingerprints(store, verify)
+        self.kept = store.kept_libraries()
+        self._ops: dict[str, tuple[str, dict[str, str]]] = {}
+
+    def op(self, name: str) -> tuple[str, dict[str, str]]:
+        """An op's version and the versions of its libraries that go into keys."""
+        found = self._ops.get(name)
+        if found is None:
+            op = get_op(name)
+            found = self._ops[name] = (op.version, keyed_versions(op.libraries, self.kept))
+        return found
+
+    def partial(self, step: Step) -> dict[str, Any]:
+        """What is known of a step's fingerprint before its inputs are computed."""
+        version, libraries = self.op(step.op)
+        return {"op": step.op, "version": version, "params": hash_struct(step.params), "inputs": None,
+                "libraries": libraries, "external": self.external.of(step.external)}
+
+    def fingerprint(self, step: Step, digests: Mapping[str, str]) -> tuple[str, dict[str, Any]]:
+        """A step's key and what `plan` compares to say why it changed; inputs' digests must be known."""
+        fingerprint = self.partial(step)
+        inputs = input_digests(step, digests)
+        key = step_key(step.op, fingerprint["version"], step.params, inputs, fingerprint["libraries"], fingerprint["external"])
+        return key, {**fingerprint, "key": key, "inputs": inputs}
 
 
-def plan(graph: Graph, store: Store, verify: bool = False) -> list[PlannedStep]:
-    """Keys and reasons for the whole graph in order; ``verify`` re-hashes every cached artifact."""
+def plan(graph: Graph, store: Store, verify: bool = False, keyer: Keyer | None = None) -> list[PlannedStep]:
+    """Keys and reasons for the whole graph in order; ``verify`` re-hashes every cached artifact
+    and every external input file (ignoring their remembered size and mtime)."""
+    keyer = keyer or Keyer(store, verify)
     digests: dict[str, str] = {}
     planned: list[PlannedStep] = []
     for step in graph:
         waiting = [i for i in step.input_ids() if i not in digests]
         if waiting:
-            version = get_op(step.op).version
-            fingerprint = {"op": step.op, "version": version, "params": hash_struct(step.params), "inputs": None}
-            reason = _why(store.last_fingerprint(step.id), fingerprint, step, waiting)
-            planned.append(PlannedStep(step, None, MAY_RUN, reason, fingerprint))
+            fingerprint = keyer.partial(step)
+            reasons = _why(store, store.last_fingerprint(step.id), fingerprint, step, waiting)
+            planned.append(PlannedStep(step, None, MAY_RUN, _line(reasons), fingerprint, reasons=reasons))
             continue
-        key, fingerprint = fingerprint_of(step, digests)
+        key, fingerprint = keyer.fingerprint(step, digests)
         record = store.record(key)
         trouble = store.problem(key, record, full=verify) if record is not None else None
         if record is not None and trouble is None:
             digests[step.id] = record["digest"]
             planned.append(PlannedStep(step, key, CACHED, CACHED, fingerprint, record["digest"], record["pruned"]))
         else:
-            reason = f"{CORRUPT}: {trouble}" if trouble else _why(store.last_fingerprint(step.id), fingerprint, step, [])
-            planned.append(PlannedStep(step, key, RUN, reason, fingerprint))
+            reasons = (Reason(CORRUPT, trouble),) if trouble else _why(store, store.last_fingerprint(step.id), fingerprint, step, [])
+            planned.append(PlannedStep(step, key, RUN, _line(reasons), fingerprint, reasons=reasons))
     return _rerun_pruned_inputs(planned)
+
+
+def _line(reasons: tuple[Reason, ...]) -> str:
+    return "; ".join(map(str, reasons))
 
 
 def _rerun_pruned_inputs(planned: list[PlannedStep]) -> list[PlannedStep]:
@@ -84,30 +131,81 @@ def _rerun_pruned_inputs(planned: list[PlannedStep]) -> list[PlannedStep]:
         for input_id in entry.step.input_ids():
             source = planned[index[input_id]]
             if source.cached and source.pruned:
+                reason = Reason("pruned by gc", f"needed by {entry.step.id}")
                 planned[index[input_id]] = PlannedStep(
-                    source.step, source.key, RUN, f"pruned by gc; needed by {entry.step.id}", source.fingerprint)
+                    source.step, source.key, RUN, str(reason), source.fingerprint, reasons=(reason,))
     return planned
 
 
-def _why(last: Mapping[str, Any] | None, now: Mapping[str, Any], step: Step, waiting: list[str]) -> str:
+def _why(store: Store, last: Mapping[str, Any] | None, now: Mapping[str, Any], step: Step,
+         waiting: list[str]) -> tuple[Reason, ...]:
     """Compare with the fingerprint the step id was last computed (or first found) under; a step
     found cached as planned records nothing, so a cached re-run writes nothing to the index."""
     if last is None:
-        return "new"
-    reasons = []
-    if last["params"] != now["params"]:
-        reasons.append("params changed")
-    if last["version"] != now["version"] or last.get("op") != now["op"]:
-        reasons.append("code changed")
-    if now["inputs"] is not None:
-        changed = [role for role in now["inputs"] if last["inputs"].get(role) != now["inputs"][role]]
-        if changed:
-            refs = [step.inputs[role] for role in changed]
-            names = [r if isinstance(r, str) else f"{role} ({len(r)} steps)" for role, r in zip(changed, refs)]
-            reasons.append("input changed: " + ", ".join(names))
+        return (Reason("new"),)
+    reasons = [
+        *_params_reasons(last, now),
+        *_code_reasons(store, last, now),
+        *_library_reasons(last, now),
+        *_external_reasons(last, now),
+        *_input_reasons(last, now, step),
+    ]
     if waiting:
         more = f" and {len(waiting) - 1} more" if len(waiting) > 1 else ""
-        reasons.append(f"input may change: {waiting[0]}{more}")
+        reasons.append(Reason("input may change", f"{waiting[0]}{more}"))
     if not reasons:
-        return "not in store" if last.get("key") == now.get("key") else "new"
-    return "; ".join(reasons)
+        return (Reason("not in store" if last.get("key") == now.get("key") else "new"),)
+    return tuple(reasons)
+
+
+def _params_reasons(last: Mapping[str, Any], now: Mapping[str, Any]) -> list[Reason]:
+    return [Reason("params changed")] if last["params"] != now["params"] else []
+
+
+def _code_reasons(store: Store, last: Mapping[str, Any], now: Mapping[str, Any]) -> list[Reason]:
+    """``code changed: xitt/models/loop.py, ...``: the files whose normalised source differs
+    from the version the step was last made with (as recorded by that run), else the versions."""
+    if last["version"] == now["version"] and last.get("op") == now["op"]:
+        return []
+    code = get_op(now["op"]).code
+    before = store.code_files(last["version"])
+    if code is None or before is None:
+        return [Reason("code changed", f"version {last['version']} -> {now['version']}")]
+    files = changed_files(before, code.files)
+    shown = ", ".join(files[:3]) + (f" and {len(files) - 3} more" if len(files) > 3 else "")
+    return [Reason("code changed", shown)]
+
+
+def _library_reasons(last: Mapping[str, Any], now: Mapping[str, Any]) -> list[Reason]:
+    before, after = last.get("libraries"), now.get("libraries") or {}
+    if before is None:  # recorded before libraries were part of keys
+        return []
+    return [Reason("library changed", f"{name} {before.get(name, 'none')} -> {after.get(name, 'none')}")
+            for name in sorted(set(before) | set(after)) if before.get(name) != after.get(name)]
+
+
+def _external_reasons(last: Mapping[str, Any], now: Mapping[str, Any]) -> list[Reason]:
+    before, after = last.get("external"), now.get("external") or {}
+    if before is None:
+        return []
+    return [Reason("input changed", _shown(path)) for path in changed_paths(before, after)]
+
+
+def _input_reasons(last: Mapping[str, Any], now: Mapping[str, Any], step: Step) -> list[Reason]:
+    if now["inputs"] is None:
+        return []
+    changed = [role for role in now["inputs"] if (last["inputs"] or {}).get(role) != now["inputs"][role]]
+    if not changed:
+        return []
+    refs = [step.inputs[role] for role in changed]
+    names = [r if isinstance(r, str) else f"{role} ({len(r)} steps)" for role, r in zip(changed, refs)]
+    return [Reason("input changed", ", ".join(names))]
+
+
+def _shown(path: str) -> str:
+    """A path as a user would write it: relative to the working directory when under it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if relative.startswith("..") else relative

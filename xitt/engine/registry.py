@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
-from xitt.engine.keys import source_version
+from xitt.engine.code import CodeVersion, code_version
 
 ProgressFn = Callable[[int, int, Mapping[str, float]], None]
 
@@ -31,16 +32,39 @@ OpFn = Callable[[StepContext], Mapping[str, Any]]
 class Op:
     """A registered step implementation.
 
-    ``version`` is the hash of the function's source and declared helpers unless pinned;
-    ``resources`` is what a step asks of an executor (e.g. ``{"gpu": 1}``); ``keep`` says
-    whether the artifact's files are worth keeping once no later step needs them.
+    ``version`` is the pin when the op gives one (its author vouches that changes keep its
+    results), else the hash of the normalised source of the op's module and every module it
+    imports, transitively (``code.py``). ``libraries`` names the installed distributions whose
+    versions shape the op's output (``("torch", "transformers")``): they are part of its steps'
+    keys. ``resources`` is what a step asks of an executor (e.g. ``{"gpu": 1}``); ``keep``
+    says whether the artifact's files are worth keeping once no later step needs them.
     """
 
     name: str
     fn: OpFn
-    version: str
+    pin: str | None = None
     resources: Mapping[str, float] = field(default_factory=dict)
     keep: bool = True
+    libraries: tuple[str, ...] = ()
+    helpers: tuple[Callable, ...] = ()
+
+    @property
+    def code(self) -> CodeVersion | None:
+        """The modules the version covers, with their hashes; None for a pinned op."""
+        if self.pin is not None:
+            return None
+        return code_version(tuple(dict.fromkeys(_module_of(f) for f in (self.fn, *self.helpers))))
+
+    @property
+    def version(self) -> str:
+        return self.pin if self.pin is not None else self.code.version  # type: ignore[union-attr]
+
+
+def _module_of(thing: Any) -> tuple[str, str]:
+    """A function's (or a module's) module name and source file."""
+    if inspect.ismodule(thing):
+        return thing.__name__, getattr(thing, "__file__", None) or ""
+    return thing.__module__, inspect.getsourcefile(thing) or ""
 
 
 _OPS: dict[str, Op] = {}
@@ -53,13 +77,15 @@ def op(
     helpers: Iterable[Callable] = (),
     resources: Mapping[str, float] | None = None,
     keep: bool = True,
+    libraries: Iterable[str] = (),
 ) -> Callable[[OpFn], OpFn]:
-    """Register ``fn`` as the op ``name``."""
+    """Register ``fn`` as the op ``name``. ``helpers`` may name functions of other modules
+    whose imports the version should follow too (the op's own module is always followed)."""
 
     def register(fn: OpFn) -> OpFn:
         if name in _OPS and _OPS[name].fn is not fn:
             raise ValueError(f"op {name!r} registered twice")
-        _OPS[name] = Op(name, fn, version or source_version(fn, tuple(helpers)), dict(resources or {}), keep)
+        _OPS[name] = Op(name, fn, version, dict(resources or {}), keep, tuple(libraries), tuple(helpers))
         return fn
 
     return register

@@ -17,8 +17,9 @@ from xitt.engine.display import NullReporter, Reporter
 from xitt.engine.executors import Executor, Job, JobResult
 from xitt.engine.executors.local import LocalExecutor
 from xitt.engine.graph import Graph, Step
+from xitt.engine.libraries import installed
 from xitt.engine.locks import StepLock, lock_for
-from xitt.engine.plan import CACHED, CORRUPT, PlannedStep, fingerprint_of, input_digests, plan
+from xitt.engine.plan import CACHED, CORRUPT, Keyer, PlannedStep, input_digests, plan
 from xitt.engine.provenance import host, now_iso, package_versions
 from xitt.engine.registry import get_op
 from xitt.engine.store import Artifact, CorruptArtifact, Store
@@ -70,7 +71,8 @@ class _Run:
     def __init__(self, graph: Graph, store: Store, reporter: Reporter, executor: Executor, keep_going: bool, verify: bool):
         self.graph, self.store, self.reporter, self.executor = graph, store, reporter, executor
         self.keep_going = keep_going
-        self.planned: dict[str, PlannedStep] = {p.step.id: p for p in plan(graph, store, verify)}
+        self.keyer = Keyer(store, verify)
+        self.planned: dict[str, PlannedStep] = {p.step.id: p for p in plan(graph, store, verify, self.keyer)}
         # Records plan found corrupt or pruned: not to be trusted even though they exist.
         self.distrust = {p.key for p in self.planned.values() if not p.cached and p.key and store.record(p.key)}
         self.summary = RunSummary(corrupt={p.step.id: p.reason for p in self.planned.values() if p.reason.startswith(CORRUPT)})
@@ -115,7 +117,7 @@ class _Run:
         if planned.key and input_digests(step, self.digests) == planned.fingerprint["inputs"]:
             key, fingerprint = planned.key, planned.fingerprint  # inputs as planned: no need to hash again
         else:
-            key, fingerprint = fingerprint_of(step, self.digests)
+            key, fingerprint = self.keyer.fingerprint(step, self.digests)
         if key == planned.key and planned.cached:
             return [self._done(step, key, fingerprint, planned.digest, "cached")]
         record = self.store.record(key)
@@ -183,6 +185,9 @@ class _Run:
             "op_version": running.fingerprint["version"],
             "params": step.params,
             "inputs": running.fingerprint["inputs"],
+            "libraries": running.fingerprint["libraries"],  # as keyed: a kept version where one was kept
+            "external": running.fingerprint["external"],
+            **self._kept(running.fingerprint["libraries"]),
             "input_steps": dict(step.inputs),
             "input_keys": {role: self.summary.keys[r] if isinstance(r, str) else [self.summary.keys[i] for i in r]
                            for role, r in step.inputs.items()},
@@ -192,6 +197,18 @@ class _Run:
             "seconds": round(result.seconds, 3),
             **result.info,
         }
+
+    def _kept(self, libraries: Mapping[str, str]) -> dict[str, Any]:
+        """The keep-choices this artifact's key relies on (libraries.py), for its provenance."""
+        kept = [self.keyer.kept[name][installed(name)] for name in libraries if installed(name) in self.keyer.kept.get(name, {})]
+        return {"kept_libraries": kept} if kept else {}
+
+    def record_code(self) -> None:
+        """Which files each op version covered, so that a later plan can name the changed ones."""
+        for name in {step.op for step in self.graph}:
+            code = get_op(name).code
+            if code is not None:
+                self.store.record_code_files(code.version, code.files)
 
     def _done(self, step: Step, key: str, fingerprint: Mapping[str, Any], digest: str | None, status: str, seconds: float = 0.0) -> str:
         self.digests[step.id] = digest or ""
@@ -250,6 +267,7 @@ def run(
         for stale in store.stale_temp_dirs():
             store.discard(stale)
         state = _Run(graph, store, reporter, executor, keep_going, verify)
+        state.record_code()
         to_run = [p for p in state.planned.values() if p.status != CACHED]
         executor.check({p.step.id: get_op(p.step.op).resources for p in to_run if get_op(p.step.op).resources})
         reporter.start(list(state.planned.values()))

@@ -34,6 +34,7 @@ KEPT_WHEN_PRUNED = (RESULT_FILE, META_FILE)
 # Index entries are plain strings, "KIND:NAME": diskcache stores str keys as they are, where a
 # tuple key would be pickled (and pickle-optimised) on every lookup.
 DONE, FAILED, LAST = "done:", "failed:", "last:"
+FILE, CODE, KEPT = "file:", "code:", "kept:"  # an external file's hash; an op version's files; kept libraries
 
 
 class CorruptArtifact(UserError):
@@ -227,6 +228,32 @@ class Store:
 
     def record_fingerprint(self, step_id: str, fingerprint: Mapping[str, Any]) -> None:
         self.index.set(LAST + step_id, dict(fingerprint))
+
+    # -- what the keys were made of: code files, external files, kept library versions ------
+    def code_files(self, version: str) -> Mapping[str, str] | None:
+        """The files (path -> normalised hash) an op version covered, as recorded by a run."""
+        return self.index.get(CODE + version)
+
+    def record_code_files(self, version: str, files: Mapping[str, str]) -> None:
+        if self.index.get(CODE + version) is None:
+            self.index.set(CODE + version, dict(files))
+
+    def file_hash(self, path: str) -> list | None:
+        """``[size, mtime_ns, content hash]`` of an external input file when last read."""
+        return self.index.get(FILE + path)
+
+    def remember_file_hash(self, path: str, value: list) -> None:
+        self.index.set(FILE + path, list(value))
+
+    def kept_libraries(self) -> dict[str, dict[str, Mapping[str, Any]]]:
+        """Recorded keep-choices: library -> installed version -> record (libraries.Kept)."""
+        return self.index.get(KEPT) or {}
+
+    def keep_library(self, record: Mapping[str, Any]) -> None:
+        with self.index.transact():
+            kept = dict(self.index.get(KEPT) or {})
+            kept[record["library"]] = {**kept.get(record["library"], {}), record["installed"]: dict(record)}
+            self.index.set(KEPT, kept)
 
 
 def _stat(path: Path) -> list[int]:
