@@ -56,6 +56,10 @@ def cmd_plan(args: argparse.Namespace, console: Console) -> int:
     to_run, may_run = sum(e.status == "run" for e in planned), sum(e.status == "may run" for e in planned)
     console.print(f"{len(planned)} steps: {len(planned) - to_run - may_run} cached, {to_run} to run, "
                   f"{may_run} may run (skipped if their inputs come out unchanged)")
+    libraries = sorted({r.detail.split()[0] for e in planned for r in e.reasons if r.kind == "library changed"})
+    if libraries:
+        console.print(f"[dim]libraries changed ({', '.join(libraries)}): to keep the results made with the old versions, "
+                      f"say so with `xitt keep-libraries {args.file} {' '.join(libraries)} --note WHY` (recorded in provenance)[/]")
     return 0
 
 
@@ -204,6 +208,12 @@ def cmd_explain(args: argparse.Namespace, console: Console) -> int:
     console.print(f"inputs   {dict(entry.step.inputs) or '-'}")
     if meta:
         console.print(f"versions op {meta.get('op_version')}, " + ", ".join(f"{k} {v}" for k, v in meta.get("versions", {}).items()))
+        if meta.get("kept_libraries"):
+            console.print("kept     " + "; ".join(f"{k['library']} {k['installed']} counts as {k['keyed']} "
+                                                 f"({k['user']}@{k['host']}, {k['time']}{', ' + repr(k['note']) if k['note'] else ''})"
+                                                 for k in meta["kept_libraries"]))
+        for path, fingerprint in (meta.get("external") or {}).items():
+            console.print(f"read     {path} ({fingerprint[:16]})")
         console.print(f"ran on   {meta.get('host')} ({meta.get('platform')}), device {meta.get('device', 'cpu')}"
                       + (f", worker {meta['worker']}" if meta.get("worker") else ""))
         console.print(f"started  {meta.get('started')}, took {meta.get('seconds')} s; digest {meta.get('digest')}")
@@ -218,12 +228,16 @@ def cmd_explain(args: argparse.Namespace, console: Console) -> int:
 
 
 def cmd_status(args: argparse.Namespace, console: Console) -> int:
+    import xitt.ops  # noqa: F401  (registers the ops)
     from xitt.engine.inspect import status
+    from xitt.engine.plan import Keyer, plan
     from xitt.engine.store import Store
 
     root = Path(args.file).resolve().parent if args.file.endswith(".xitt") else Path(args.file)
     with Store(root) as store:
-        found = status(store, _planned(args.file, store) if args.file.endswith(".xitt") else (), args.verify)
+        keyer = Keyer(store, args.verify)
+        planned = plan(_load(args.file)[1].graph, store, args.verify, keyer) if args.file.endswith(".xitt") else ()
+        found = status(store, planned, args.verify, keyer.external.replaced)
     table = Table(title=f"store {root / '.xitt'}", title_justify="left")
     for column in ("op", "artifacts", "pruned", "size"):
         table.add_column(column, justify="left" if column == "op" else "right")
@@ -239,9 +253,13 @@ def cmd_status(args: argparse.Namespace, console: Console) -> int:
         console.print(f"[red]corrupt[/] {key[:12]} {trouble} (recomputed by the next run)")
     if found.stale_temp_dirs:
         console.print(f"{found.stale_temp_dirs} temporary directories of interrupted runs (removed by the next run or gc)")
+    for line in found.inputs_changed:
+        console.print(f"[yellow]input changed[/] {line}: its steps run again")
+    for path in found.inputs_replaced:
+        console.print(f"[yellow]replaced[/] {path}: its content changed though its size and mtime did not (found by re-hashing)")
     if args.verify and not found.corrupt:
         console.print("[green]every artifact matches its checksums[/]")
-    return 1 if found.corrupt else 0
+    return 1 if found.corrupt or found.inputs_replaced else 0
 
 
 def cmd_gc(args: argparse.Namespace, console: Console) -> int:
@@ -258,6 +276,23 @@ def cmd_gc(args: argparse.Namespace, console: Console) -> int:
     verb = "would free" if args.dry_run else "freed"
     console.print(f"{len(found.remove)} artifacts no given experiment references, {len(found.prune)} weights no step needs any more "
                   f"({'kept' if args.keep_weights else 'pruned'}), {found.temp_dirs} temporary directories: {verb} {_size(found.bytes)}")
+    return 0
+
+
+def cmd_keep_libraries(args: argparse.Namespace, console: Console) -> int:
+    """Record that the installed versions of the named libraries count as the ones the
+    experiment's results were made with: those results stay cached (engine/libraries.py)."""
+    from xitt.engine.libraries import keep
+    from xitt.engine.store import Store
+
+    with Store(Path(args.file).resolve().parent) as store:
+        with store.writing("keep-libraries"):
+            kept = keep(_planned(args.file, store), store, args.libraries, args.note or "")
+            planned = _planned(args.file, store)
+    for record in kept:
+        console.print(f"kept: {record.library} {record.installed} counts as {record.keyed} in this store's keys "
+                      f"(recorded: {record.user}@{record.host}, {record.time}" + (f", {record.note!r}" if record.note else "") + ")")
+    console.print(f"{sum(p.cached for p in planned)} of {len(planned)} steps cached; artifacts made from now on record the choice")
     return 0
 
 
@@ -280,6 +315,7 @@ COMMANDS = {"check": cmd_check, "plan": cmd_plan, "run": cmd_run, "explain": cmd
 
 
 COMMANDS["fmt"] = cmd_fmt  # added apart from the table above, which other commands extend
+COMMANDS["keep-libraries"] = cmd_keep_libraries
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -317,6 +353,10 @@ def build_parser() -> argparse.ArgumentParser:
     gc_parser.add_argument("files", nargs="+", metavar="file")
     gc_parser.add_argument("--dry-run", action="store_true", help="say what would go, remove nothing")
     gc_parser.add_argument("--keep-weights", action="store_true", help="keep the files of keep=False ops (model weights)")
+    keep_parser = sub.add_parser("keep-libraries", help="keep results made with older versions of libraries (recorded in provenance)")
+    keep_parser.add_argument("file")
+    keep_parser.add_argument("libraries", nargs="+", metavar="library", help="distribution names, e.g. transformers")
+    keep_parser.add_argument("--note", help="why the old results still hold (recorded with the choice)")
     fmt_parser = sub.add_parser("fmt", help="lay .xitt files out canonically (in place)")
     fmt_parser.add_argument("files", nargs="+", metavar="file", help="files to format; '-' reads stdin and writes stdout")
     fmt_parser.add_argument("--check", action="store_true", help="change nothing; exit 1 when a file is not formatted")

@@ -23,6 +23,8 @@ from pathlib import Path
 from xitt.engine.graph import Graph, Step
 from xitt.lang.program import MixRef, Program, ReportSpec, TaskRef
 from xitt.measures import inputs_of
+from xitt.tasks.hub import cached_repo
+from xitt.tasks.load import files_read, local
 from xitt.tasks.registry import get as real_task
 from xitt.tasks.registry import stages
 from xitt.world.catalog import language_codes
@@ -140,6 +142,14 @@ def _checkpoint(program: Program, params: dict) -> dict:
     return {**params, "name": str(folder)} if folder.is_dir() else params
 
 
+def _checkpoint_files(name: str) -> tuple[str, ...]:
+    """What ``hf(name)`` reads, for fingerprints: the checkpoint directory, or the hub cache's
+    copy of the model (none when it is not cached: the step says so when it runs)."""
+    if Path(name).is_dir():
+        return (str(Path(name).resolve()),)
+    return tuple(str(path) for path in cached_repo(name, "model"))
+
+
 class _Data:
     """The ``task.load`` steps of a program, one per (task, language, split), made once."""
 
@@ -150,8 +160,11 @@ class _Data:
         step_id = f"data/{task}/{language}/{split}"
         if step_id not in self.made:
             self.made.add(step_id)
-            self.add(Step(step_id, "task.load", {"task": task, "language": language, "split": split,
-                                                 "local": _local(self.program, task)}))
+            given = _local(self.program, task)
+            source = local(given["path"], splits=given["splits"]) if given else None
+            read = tuple(str(path) for path in files_read(task, language, split, source))
+            self.add(Step(step_id, "task.load", {"task": task, "language": language, "split": split, "local": given},
+                          external=read))
         return step_id
 
     def training(self, task: str, languages, target: bool) -> tuple[str, ...]:
@@ -205,7 +218,8 @@ def compile_program(program: Program) -> Compiled:
     model = program.model
     if model.kind == "hf":
         encoder = f"checkpoint/{model.name}"
-        add(Step(encoder, "model.hf", _checkpoint(program, dict(model.params))))
+        params = _checkpoint(program, dict(model.params))
+        add(Step(encoder, "model.hf", params, external=_checkpoint_files(params["name"])))
     else:
         add(Step("tokenizer", "model.tokenizer", {"vocab_size": model.params["vocab_size"]}, {"world": "world"}))
         encoder = f"pretrain/{model.name}"

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
-from xitt.engine.plan import PlannedStep
+from xitt.engine.plan import PlannedStep, shown_path
 from xitt.engine.store import Artifact, Store
 from xitt.errors import UserError
 
@@ -78,11 +78,23 @@ class StoreStatus:
     stale_temp_dirs: int = 0
     corrupt: dict[str, str] = field(default_factory=dict)  # key -> what is wrong
     experiment: Counter = field(default_factory=Counter)  # status -> steps, for the given experiment
+    inputs_changed: list[str] = field(default_factory=list)  # "path (step ids)" for external inputs that changed
+    inputs_replaced: list[str] = field(default_factory=list)  # files whose content changed though size and mtime did not
 
 
-def status(store: Store, planned: Sequence[PlannedStep] = (), verify: bool = False) -> StoreStatus:
-    """Summarise ``store``; with ``verify`` every artifact is re-hashed against its checksums."""
-    summary = StoreStatus(failures=store.failures(), stale_temp_dirs=len(store.stale_temp_dirs()))
+def status(store: Store, planned: Sequence[PlannedStep] = (), verify: bool = False,
+           replaced: Sequence[str] = ()) -> StoreStatus:
+    """Summarise ``store``; with ``verify`` every artifact is re-hashed against its checksums
+    (and ``planned`` should come from a plan with ``verify``, which re-hashes external inputs;
+    ``replaced`` are the files it found changed behind an unchanged size and mtime)."""
+    summary = StoreStatus(failures=store.failures(), stale_temp_dirs=len(store.stale_temp_dirs()),
+                          inputs_replaced=list(replaced))
+    changed: dict[str, list[str]] = {}
+    for entry in planned:
+        for reason in entry.reasons:
+            if reason.kind == "input changed" and reason.detail in {shown_path(p) for p in entry.step.external}:
+                changed.setdefault(reason.detail, []).append(entry.step.id)
+    summary.inputs_changed = [f"{path} (read by {', '.join(ids[:3])}{' ...' if len(ids) > 3 else ''})" for path, ids in changed.items()]
     for key in list(store.keys()):
         record = store.record(key)
         if record is None:

@@ -4,7 +4,7 @@ steps' keys, so that an upgrade re-runs what it may change, and ``plan`` says wh
 
 A researcher who upgrades on purpose and vouches that old results still hold says so with
 ``xitt keep-libraries FILE NAME...``: the store then records that the installed version
-counts as the one the cached results were made with (``accept``), with who, when, where and
+counts as the one the cached results were made with (``keep``), with who, when, where and
 why. Keys use the version so kept, every artifact made later records the choice in its
 provenance, and ``xitt explain`` shows it. Nothing is ever kept silently.
 """
@@ -12,10 +12,11 @@ provenance, and ``xitt explain`` shows it. Nothing is ever kept silently.
 from __future__ import annotations
 
 import getpass
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 
 from xitt.engine.hosts import this_host
 from xitt.engine.provenance import now_iso
@@ -71,3 +72,37 @@ def keep_choice(library: str, keyed: str, note: str = "") -> Kept:
     except (KeyError, OSError):
         user = "unknown"
     return Kept(library, installed(library), keyed, now_iso(), user, this_host(), note)
+
+
+def previous_versions(planned: Sequence[Any], store, name: str) -> Counter:
+    """How many of the planned steps whose op names ``name`` were last made with each version
+    other than the one their key would use now."""
+    found: Counter = Counter()
+    for entry in planned:
+        now = (entry.fingerprint.get("libraries") or {}).get(name)
+        last = store.last_fingerprint(entry.step.id)
+        before = ((last or {}).get("libraries") or {}).get(name)
+        if now is not None and before is not None and before != now:
+            found[before] += 1
+    return found
+
+
+def keep(planned: Sequence[Any], store, names: Iterable[str], note: str = "") -> list[Kept]:
+    """Record, for each library in ``names``, that its installed version counts as the one the
+    planned steps were last made with (the most common, if several). UserError when a library
+    is named by no planned step, or when nothing was made with another version."""
+    from xitt.errors import UserError
+
+    kept = []
+    for name in names:
+        if not any(name in (entry.fingerprint.get("libraries") or {}) for entry in planned):
+            raise UserError(f"no op of this experiment names the library {name!r}, so there is nothing to keep",
+                            hint="`xitt plan FILE` lists 'library changed: NAME A -> B' for the libraries that changed")
+        versions = previous_versions(planned, store, name)
+        if not versions:
+            raise UserError(f"no step of this experiment was made with another version of {name} than "
+                            f"{installed(name)}: nothing to keep", hint="`xitt plan FILE` says what would run and why")
+        record = keep_choice(name, versions.most_common(1)[0][0], note)
+        store.keep_library(record.to_json())
+        kept.append(record)
+    return kept

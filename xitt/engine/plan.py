@@ -188,7 +188,7 @@ def _external_reasons(last: Mapping[str, Any], now: Mapping[str, Any]) -> list[R
     before, after = last.get("external"), now.get("external") or {}
     if before is None:
         return []
-    return [Reason("input changed", _shown(path)) for path in changed_paths(before, after)]
+    return [Reason("input changed", shown_path(path)) for path in changed_paths(before, after)]
 
 
 def _input_reasons(last: Mapping[str, Any], now: Mapping[str, Any], step: Step) -> list[Reason]:
@@ -202,7 +202,7 @@ def _input_reasons(last: Mapping[str, Any], now: Mapping[str, Any], step: Step) 
     return [Reason("input changed", ", ".join(names))]
 
 
-def _shown(path: str) -> str:
+def shown_path(path: str) -> str:
     """A path as a user would write it: relative to the working directory when under it."""
     try:
         relative = os.path.relpath(path)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from xitt.engine.registry import StepContext, op
+from xitt.ops.libraries import MODEL_LIBRARIES, TOKENIZER_LIBRARIES, WORLD_LIBRARIES
 from xitt.ops.runtime import TOKENIZER_FILE, save_encoder_artifact, setup_torch
 
 
-@op("world.generate")
+@op("world.generate", libraries=WORLD_LIBRARIES)
 def generate_world(ctx: StepContext) -> dict:
     from xitt import world
 
@@ -15,7 +16,7 @@ def generate_world(ctx: StepContext) -> dict:
     return {"languages": [lang.code for lang in generated.languages], "corpus_sentences": len(generated.corpus)}
 
 
-@op("model.tokenizer")
+@op("model.tokenizer", libraries=TOKENIZER_LIBRARIES)
 def train_tokenizer(ctx: StepContext) -> dict:
     from xitt import world
     from xitt.models.tokenizer import train_tokenizer as train
@@ -24,7 +25,7 @@ def train_tokenizer(ctx: StepContext) -> dict:
     return {"vocab_size": ctx.params["vocab_size"]}
 
 
-@op("model.pretrain", resources={"gpu": 1})
+@op("model.pretrain", resources={"gpu": 1}, libraries=MODEL_LIBRARIES)
 def pretrain(ctx: StepContext) -> dict:
     from xitt import world
     from xitt.models.pretrain import PretrainSettings, pretrain_mlm

@@ -9,6 +9,7 @@ Model-level measures that read intermediate-trained encoders average over seeds.
 from __future__ import annotations
 
 from xitt.engine.registry import StepContext, op
+from xitt.ops.libraries import MEASURE_LIBRARIES
 from xitt.errors import UserError
 from xitt.ops.taskdata import HELPERS
 
@@ -87,7 +88,7 @@ def _finetuned(ctx: StepContext, device, spec: dict, examples: list[dict]):
     return train_task(encoder, tokenizer, _task(_data(ctx), spec, ctx.step_id), examples, settings), tokenizer
 
 
-@op("similarity.text_embedding", helpers=[_data, _texts, _examples, _matrix, *HELPERS])
+@op("similarity.text_embedding", helpers=[_data, _texts, _examples, _matrix, *HELPERS], libraries=MEASURE_LIBRARIES)
 def text_embedding(ctx: StepContext) -> dict:
     import numpy as np
 
@@ -110,7 +111,7 @@ def text_embedding(ctx: StepContext) -> dict:
     return _matrix("text_embedding", p, cosine_matrix(vectors[:split], vectors[split:]))
 
 
-@op("similarity.sentence_embedding", helpers=[_data, _texts, _examples, _matrix, *HELPERS])
+@op("similarity.sentence_embedding", helpers=[_data, _texts, _examples, _matrix, *HELPERS], libraries=MEASURE_LIBRARIES)
 def sentence_embedding(ctx: StepContext) -> dict:
     """SEmb: mean unit-length sentence vector of each task from any encoder; cosine."""
     import numpy as np
@@ -144,7 +145,7 @@ def sentence_embedding(ctx: StepContext) -> dict:
     return _matrix("sentence_embedding", p, cosine_matrix(vectors[:split], vectors[split:]))
 
 
-@op("similarity.vocabulary", helpers=[_data, _texts, _examples, _matrix, *HELPERS])
+@op("similarity.vocabulary", helpers=[_data, _texts, _examples, _matrix, *HELPERS], libraries=MEASURE_LIBRARIES)
 def vocabulary(ctx: StepContext) -> dict:
     """Word or subword distributions of the whole training split of each task."""
     from collections import Counter
@@ -171,7 +172,7 @@ def vocabulary(ctx: StepContext) -> dict:
     return _matrix("vocabulary", p, values)
 
 
-@op("similarity.size", helpers=[_data, _texts, _examples, _matrix, *HELPERS])
+@op("similarity.size", helpers=[_data, _texts, _examples, _matrix, *HELPERS], libraries=MEASURE_LIBRARIES)
 def size(ctx: StepContext) -> dict:
     """Training-set sizes (all of a task's languages) and type-token ratios."""
     import numpy as np
@@ -211,7 +212,7 @@ def _language_shares(data, spec: dict, evaluation: bool = False) -> dict[str, fl
     return shares
 
 
-@op("similarity.typology", helpers=[_data, _language_shares, _matrix, *HELPERS])
+@op("similarity.typology", helpers=[_data, _language_shares, _matrix, *HELPERS], libraries=(*MEASURE_LIBRARIES, "urielplus"))
 def typology(ctx: StepContext) -> dict:
     """Language distance of each intermediate's language mix to each target's, by data share."""
     from xitt import world
@@ -239,7 +240,7 @@ def typology(ctx: StepContext) -> dict:
     return _matrix("typology", p, mixture_distances(rows, columns, languages, pairwise))
 
 
-@op("similarity.task_embedding", helpers=[_data, _examples, _matrix, _task, _finetuned, *HELPERS])
+@op("similarity.task_embedding", helpers=[_data, _examples, _matrix, _task, _finetuned, *HELPERS], libraries=MEASURE_LIBRARIES)
 def task_embedding(ctx: StepContext) -> dict:
     """Each task: fine-tune the pretrained encoder on ``samples`` examples per language,
     then the Fisher diagonal on the same examples; cosine of the diagonals."""
@@ -307,7 +308,7 @@ def _score_target_features(ctx: StepContext, name: str, score) -> dict:
     return _matrix(name, ctx.params, values)
 
 
-@op("similarity.logme", helpers=[*_MODEL_HELPERS, _score_target_features])
+@op("similarity.logme", helpers=[*_MODEL_HELPERS, _score_target_features], libraries=MEASURE_LIBRARIES)
 def logme(ctx: StepContext) -> dict:
     """LogME of each intermediate-trained encoder's features on each target's labels."""
     from xitt.measures.logme import logme as score
@@ -315,7 +316,7 @@ def logme(ctx: StepContext) -> dict:
     return _score_target_features(ctx, "logme", score)
 
 
-@op("similarity.h_score", helpers=[*_MODEL_HELPERS, _score_target_features])
+@op("similarity.h_score", helpers=[*_MODEL_HELPERS, _score_target_features], libraries=MEASURE_LIBRARIES)
 def h_score(ctx: StepContext) -> dict:
     """H-score of each intermediate-trained encoder's features on each target's labels."""
     from xitt.measures.transferability import h_score as score
@@ -323,7 +324,7 @@ def h_score(ctx: StepContext) -> dict:
     return _score_target_features(ctx, "h_score", score)
 
 
-@op("similarity.leep", helpers=_MODEL_HELPERS)
+@op("similarity.leep", helpers=_MODEL_HELPERS, libraries=MEASURE_LIBRARIES)
 def leep(ctx: StepContext) -> dict:
     """LEEP of a source head refitted on the intermediate task (a linear probe on the
     intermediate-trained encoder's standardised features), on each target's labels."""
@@ -351,7 +352,7 @@ def leep(ctx: StepContext) -> dict:
     return _matrix("leep", p, _seed_averaged(ctx, per_source))
 
 
-@op("similarity.cka", helpers=[*_MODEL_HELPERS, _finetuned])
+@op("similarity.cka", helpers=[*_MODEL_HELPERS, _finetuned], libraries=MEASURE_LIBRARIES)
 def cka(ctx: StepContext) -> dict:
     """Linear CKA between what an intermediate-trained encoder and an encoder fine-tuned on
     the target (here, ``samples`` examples for ``epochs``) make of the target's inputs."""

@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 
 from xitt.engine.registry import StepContext, op
+from xitt.ops.libraries import DATA_LIBRARIES
 
 EXAMPLES_FILE = "examples.jsonl"
 INFO_FILE = "task.json"
 
 
-@op("task.load")
+@op("task.load", libraries=DATA_LIBRARIES)
 def load_task(ctx: StepContext) -> dict:
     from xitt.tasks import load, local
 

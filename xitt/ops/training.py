@@ -10,11 +10,12 @@ evaluation splits only, so its runs keep the last weights. Where the examples co
 from __future__ import annotations
 
 from xitt.engine.registry import StepContext, op
+from xitt.ops.libraries import MODEL_LIBRARIES, TRAINING_LIBRARIES
 from xitt.ops.runtime import TOKENIZER_FILE, load_encoder_artifact, save_encoder_artifact, setup_torch
 from xitt.ops.taskdata import HELPERS, benchmark_score, compatible, examples_of, stage_tasks, training_data, unit_data
 
 
-@op("model.hf")
+@op("model.hf", libraries=MODEL_LIBRARIES)
 def hub_model(ctx: StepContext) -> dict:
     """``hf("name")``: a checkpoint from a local directory or the hub cache (never downloaded,
     no remote code), kept as an encoder artifact (safetensors, no MLM head) for the steps
@@ -56,7 +57,7 @@ def _loop_record(result, last: dict) -> dict:
     }
 
 
-@op("train.intermediate", resources={"gpu": 1}, helpers=[_recording, _loop_record, *HELPERS])
+@op("train.intermediate", resources={"gpu": 1}, helpers=[_recording, _loop_record, *HELPERS], libraries=TRAINING_LIBRARIES)
 def train_intermediate(ctx: StepContext) -> dict:
     """Fine-tune the encoder on one intermediate task, or a mixture (one head per task,
     batches sampled as ``sampling`` says); keep the encoder, drop the heads. The data is
@@ -122,7 +123,7 @@ def _train_stages(encoder, tokenizer, examples, p: dict, progress):
     return trained, names, seen
 
 
-@op("train.target", resources={"gpu": 1}, helpers=[_recording, _loop_record, _retrieval_scores, _train_stages, *HELPERS])
+@op("train.target", resources={"gpu": 1}, helpers=[_recording, _loop_record, _retrieval_scores, _train_stages, *HELPERS], libraries=TRAINING_LIBRARIES)
 def train_target(ctx: StepContext) -> dict:
     """Fine-tune on the target's training stages, then score every evaluation language.
 

@@ -7,6 +7,7 @@ study never pay for it. Its errors are left for the loader to explain.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 
@@ -23,3 +24,21 @@ def rows(hub_id: str, config: str | None, split: str) -> list[dict]:
     else:
         data = datasets.load_dataset(hub_id, config or None, split=split)
     return data.to_list()
+
+
+def cache_dir() -> Path:
+    """The Hugging Face hub cache, as huggingface_hub finds it: $HF_HUB_CACHE, else
+    $HF_HOME/hub, else $XDG_CACHE_HOME/huggingface/hub, else ~/.cache/huggingface/hub."""
+    if os.environ.get("HF_HUB_CACHE"):
+        return Path(os.environ["HF_HUB_CACHE"]).expanduser()
+    if os.environ.get("HF_HOME"):
+        return Path(os.environ["HF_HOME"]).expanduser() / "hub"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache").expanduser() / "huggingface" / "hub"
+
+
+def cached_repo(repo_id: str, kind: str) -> list[Path]:
+    """What a study reads of a dataset or model repository in the hub cache
+    (``datasets--org--name``, ``models--org--name``): its ``refs`` (which revision is current)
+    and ``snapshots`` (links into the blobs, followed when hashed); [] if not cached."""
+    folder = cache_dir() / f"{kind}s--{repo_id.replace('/', '--')}"
+    return [folder / part for part in ("refs", "snapshots") if (folder / part).is_dir()]

@@ -125,10 +125,44 @@ def _rows(task: RealTask, language: str, split: str, source: Hub | Local | None,
     return rows, task.source.columns, origin
 
 
-def _local_rows(task: RealTask, language: str, split: str, source: Local, root: Path):
+def files_read(task: RealTask | str, language: str, split: str, source: Hub | Local | None = None,
+               *, root: Path | str = ".") -> list[Path]:
+    """The files or directories `load` reads for this request, for fingerprinting them: the
+    local files, a `save_to_disk` directory, or the hub cache's copy of the dataset; a path
+    that is not there is listed all the same (it is then "missing"); [] when nothing local
+    is known (a hub dataset not in the cache: `load` will say so)."""
+    task = get(task) if isinstance(task, str) else task
+    root = Path(root)
+    if task.parts and source is None and split == "train":
+        return [path for part in task.parts for path in files_read(part, language, "train", root=root)]
+    if isinstance(source, Local):
+        path, code, _ = _local_path(task, language, split, source, root)
+        found = _expected_files(task.source.file_reader, path, code)
+        if task.open_labels and split != "train":  # its tag set comes from the training split
+            train, code, _ = _local_path(task, language, "train", source, root)
+            found += [p for p in _expected_files(task.source.file_reader, train, code) if p not in found]
+        return found
+    hub_id = source.id if source else task.source.hub_id
+    if hub_id is None:
+        return []
+    hub_id = hub_id.format(language=language, code=task.source.code(language))
+    if Path(hub_id).is_dir():
+        return [Path(hub_id)]
+    return hub.cached_repo(hub_id, "dataset")
+
+
+def _local_path(task: RealTask, language: str, split: str, source: Local, root: Path) -> tuple[Path, str, str]:
+    """The file a `local(...)` source names for a language and split (the original where the
+    release names English training data otherwise), the task's own language code, and the
+    split's name in the files."""
     local_split = dict(source.splits).get(split, split)
     code = task.source.code(language)
     path = _original(task, language, root / source.path.format(language=language, code=code, split=local_split))
+    return path, code, local_split
+
+
+def _local_rows(task: RealTask, language: str, split: str, source: Local, root: Path):
+    path, code, local_split = _local_path(task, language, split, source, root)
     origin = f"local files {path}"
     reader = task.source.file_reader
     cmap = source.columns or task.source.file_columns
