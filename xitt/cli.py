@@ -90,7 +90,8 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
         reporter = NullReporter() if args.quiet or args.format == "json" else RichReporter(console)
         executor = _executor(args)
         try:
-            summary = run(compiled.graph, store, reporter, executor, keep_going=args.keep_going, verify=args.verify)
+            summary = run(compiled.graph, store, reporter, executor, keep_going=args.keep_going, verify=args.verify,
+                          threads=args.threads)
         finally:
             executor.close()
         studies = _studies(compiled, summary.keys, store)
@@ -318,6 +319,16 @@ COMMANDS["fmt"] = cmd_fmt  # added apart from the table above, which other comma
 COMMANDS["keep-libraries"] = cmd_keep_libraries
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="xitt", description="Intermediate-task transfer studies as cached experiments.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -343,6 +354,9 @@ def build_parser() -> argparse.ArgumentParser:
     run_parser.add_argument("--executor", choices=("local", "dask"), default="local", help="where steps run (default: this process)")
     run_parser.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address; without it a local cluster is started")
     run_parser.add_argument("--workers", type=int, default=2, help="workers of the local Dask cluster")
+    run_parser.add_argument("--threads", type=_positive, metavar="N",
+                            help="threads for this run in all (default: a fair share of this machine's cores "
+                                 "among the xitt steps computing on it now)")
     explain_parser = sub.add_parser("explain", help="how a step's artifact was made, and what it was made from")
     explain_parser.add_argument("file")
     explain_parser.add_argument("step", help="a step id, a unique part of one, or a key prefix")

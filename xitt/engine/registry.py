@@ -14,8 +14,9 @@ ProgressFn = Callable[[int, int, Mapping[str, float]], None]
 
 @dataclass
 class StepContext:
-    """What an op sees: its params, its inputs' artifacts, a directory to write into, and a way
-    to report progress. ``info`` is merged into the artifact's provenance (e.g. the device)."""
+    """What an op sees: its params, its inputs' artifacts, a directory to write into, a way
+    to report progress, and how many threads it may use. ``info`` is merged into the
+    artifact's provenance (e.g. the device)."""
 
     step_id: str
     params: Mapping[str, Any]
@@ -23,6 +24,8 @@ class StepContext:
     out_dir: Path
     progress: ProgressFn = lambda step, total, metrics: None
     info: dict[str, Any] = field(default_factory=dict)
+    threads: int = 1  # the step's share of this machine's cores when it started (engine/threads.py)
+    threads_now: Callable[[], int] = lambda: 1  # the share as it stands now (other runs come and go)
 
 
 OpFn = Callable[[StepContext], Mapping[str, Any]]

@@ -8,7 +8,9 @@ executor and committed here, by the driver.
 
 from __future__ import annotations
 
+import os
 import time
+import uuid
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Mapping
@@ -17,6 +19,7 @@ from xitt.engine.display import NullReporter, Reporter
 from xitt.engine.executors import Executor, Job, JobResult
 from xitt.engine.executors.local import LocalExecutor
 from xitt.engine.graph import Graph, Step
+from xitt.engine.hosts import host_tag
 from xitt.engine.libraries import installed
 from xitt.engine.locks import StepLock, lock_for
 from xitt.engine.plan import CACHED, CORRUPT, Keyer, PlannedStep, input_digests, plan
@@ -68,8 +71,11 @@ class _Running:
 class _Run:
     """The state of one run; ``run`` below is its only user."""
 
-    def __init__(self, graph: Graph, store: Store, reporter: Reporter, executor: Executor, keep_going: bool, verify: bool):
+    def __init__(self, graph: Graph, store: Store, reporter: Reporter, executor: Executor, keep_going: bool, verify: bool,
+                 threads: int | None = None):
         self.graph, self.store, self.reporter, self.executor = graph, store, reporter, executor
+        self.threads = threads
+        self.run_id = f"{host_tag()}.{os.getpid()}.{uuid.uuid4().hex[:8]}"
         self.keep_going = keep_going
         self.keyer = Keyer(store, verify)
         self.planned: dict[str, PlannedStep] = {p.step.id: p for p in plan(graph, store, verify, self.keyer)}
@@ -140,7 +146,8 @@ class _Run:
             self._fail(step, key, error.message, f"{error.message}\n{error.hint}\n")
             return []
         op = get_op(step.op)
-        job = Job(step.id, key, op.fn, step.params, inputs, self.store.new_temp_dir(key), dict(op.resources))
+        job = Job(step.id, key, op.fn, step.params, inputs, self.store.new_temp_dir(key), dict(op.resources),
+                  self.threads, getattr(self.executor, "jobs", 1), self.run_id)
         self.running[step.id] = _Running(step, key, fingerprint, lock, job)
         self.reporter.step_started(step)
         self.executor.submit(job, lambda done, total, metrics: self.reporter.step_progress(step, done, total, metrics))
@@ -258,15 +265,17 @@ def run(
     executor: Executor | None = None,
     keep_going: bool = False,
     verify: bool = False,
+    threads: int | None = None,
 ) -> RunSummary:
-    """Run ``graph`` against ``store``; raise StepFailed at the end if any step failed."""
+    """Run ``graph`` against ``store``; raise StepFailed at the end if any step failed.
+    ``threads``: the run's threads in all (None: a fair share of the machine; threads.py)."""
     reporter = reporter or NullReporter()
     executor = executor or LocalExecutor()
     started = time.perf_counter()
     with store.writing("run"):
         for stale in store.stale_temp_dirs():
             store.discard(stale)
-        state = _Run(graph, store, reporter, executor, keep_going, verify)
+        state = _Run(graph, store, reporter, executor, keep_going, verify, threads)
         state.record_code()
         to_run = [p for p in state.planned.values() if p.status != CACHED]
         executor.check({p.step.id: get_op(p.step.op).resources for p in to_run if get_op(p.step.op).resources})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -14,12 +13,23 @@ TOKENIZER_FILE = "tokenizer.json"
 
 
 def setup_torch(ctx: StepContext):
-    """Use every core we are given, pick the device, and record it in provenance."""
+    """Use the step's share of the cores (the engine decides it: engine/threads.py), follow it
+    as other runs come and go (checked as the op reports progress), pick the device, and
+    record it in provenance."""
     import torch
 
     from xitt.models.device import pick_device
 
-    torch.set_num_threads(max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+    torch.set_num_threads(ctx.threads)
+    report = ctx.progress
+
+    def progress(step: int, total: int, metrics) -> None:
+        share = ctx.threads_now()
+        if share != torch.get_num_threads():
+            torch.set_num_threads(share)
+        report(step, total, metrics)
+
+    ctx.progress = progress
     device = pick_device()
     ctx.info["device"] = torch.cuda.get_device_name(device) if device.type == "cuda" else "cpu"
     return device

@@ -12,6 +12,7 @@ from typing import Any, Callable, Mapping, Protocol
 
 from xitt.engine.provenance import now_iso
 from xitt.engine.registry import OpFn, ProgressFn, StepContext
+from xitt.engine.threads import Share, limit_pools
 from xitt.errors import UserError
 
 
@@ -26,6 +27,9 @@ class Job:
     inputs: Mapping[str, Any]  # role -> Artifact, or tuple of Artifacts
     out_dir: Path
     resources: Mapping[str, float] = field(default_factory=dict)
+    threads: int | None = None  # the run's --threads (None: a fair share of the machine it runs on)
+    jobs: int = 1  # steps the run computes at once on one machine, sharing ``threads``
+    run: str = ""  # the run's id: its own steps do not count as "other runs" for the share
 
 
 @dataclass(frozen=True)
@@ -51,14 +55,16 @@ def _describe(error: Exception) -> str:
 
 def execute(job: Job, progress: ProgressFn = lambda done, total, metrics: None) -> JobResult:
     """Run a job's op where we are (driver or worker); an exception becomes a failed result."""
-    ctx = StepContext(step_id=job.step_id, params=job.params, inputs=job.inputs, out_dir=job.out_dir, progress=progress)
-    started, clock = now_iso(), time.perf_counter()
-    try:
-        result = dict(job.fn(ctx))
-    except Exception as error:  # KeyboardInterrupt and SystemExit go on up: the run stops
-        return JobResult(job.step_id, None, dict(ctx.info), started, time.perf_counter() - clock,
-                         _describe(error), traceback.format_exc())
-    return JobResult(job.step_id, result, dict(ctx.info), started, time.perf_counter() - clock)
+    with Share(job.threads, job.jobs, job.run) as share, limit_pools(share.threads):
+        ctx = StepContext(step_id=job.step_id, params=job.params, inputs=job.inputs, out_dir=job.out_dir, progress=progress,
+                          threads=share.threads, threads_now=share.now)
+        started, clock = now_iso(), time.perf_counter()
+        try:
+            result = dict(job.fn(ctx))
+        except Exception as error:  # KeyboardInterrupt and SystemExit go on up: the run stops
+            return JobResult(job.step_id, None, dict(ctx.info), started, time.perf_counter() - clock,
+                             _describe(error), traceback.format_exc())
+    return JobResult(job.step_id, result, {**ctx.info, "threads": share.threads}, started, time.perf_counter() - clock)
 
 
 class Executor(Protocol):
