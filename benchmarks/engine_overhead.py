@@ -3,8 +3,9 @@
 1. Per-step overhead of executed and of cached no-op steps (N=300 independent steps).
 2. A graph of the paper's size (9 intermediate x 10 targets x 40 languages x 3 seeds:
    intermediate and target training, one evaluation step per language, gains,
-   similarities, correlations; about 16,000 steps): `plan` on a full store (goal < 1 s)
-   and a fully cached re-run (goal < 2 s).
+   similarities, correlations; about 16,000 steps, whose evaluation steps read 400 external
+   data files, fingerprinted): `plan` on a full store (goal < 1 s) and a fully cached re-run
+   (goal < 2 s).
 3. The same DAG as a generated Snakefile, timed with `snakemake -n` (snakemake comes with
    the dev extra only; XITT_SNAKEMAKE may point at another executable; without one the
    Snakemake figures are null).
@@ -45,8 +46,10 @@ def flat(n: int) -> Graph:
     return Graph(tuple(Step(f"s{i}", "bench.noop", {"i": i}) for i in range(n)))
 
 
-def paper(intermediates: int = 9, targets: int = 10, languages: int = 40, seeds: int = 3) -> Graph:
-    """The shape of Phang et al.'s study, with every op a no-op."""
+def paper(intermediates: int = 9, targets: int = 10, languages: int = 40, seeds: int = 3, data: Path | None = None) -> Graph:
+    """The shape of Phang et al.'s study, with every op a no-op. With ``data``, every evaluation
+    step reads its target's test file for its language there (one file per target and language,
+    as a real study's data statements give), so plan fingerprints 400 external files."""
     steps = [Step("world", "bench.noop", {}), Step("pretrain", "bench.noop", {"what": "pretrain"}, {"world": "world"})]
     for i in range(intermediates):
         for s in range(seeds):
@@ -58,7 +61,9 @@ def paper(intermediates: int = 9, targets: int = 10, languages: int = 40, seeds:
                 encoder = "pretrain" if source == "base" else f"inter/{source}/{s}"
                 steps.append(Step(f"target/{source}/{t}/{s}", "bench.noop", {"t": t, "s": s, "source": source}, {"encoder": encoder}))
                 for lang in range(languages):
-                    steps.append(Step(f"eval/{source}/{t}/{s}/{lang}", "bench.noop", {"lang": lang}, {"model": f"target/{source}/{t}/{s}"}))
+                    read = (str(data / f"{t}.{lang}.test"),) if data is not None else ()
+                    steps.append(Step(f"eval/{source}/{t}/{s}/{lang}", "bench.noop", {"lang": lang}, {"model": f"target/{source}/{t}/{s}"},
+                                      external=read))
     for i in range(intermediates):
         for t in range(targets):
             steps.append(Step(f"similarity/{i}/{t}", "bench.noop", {"i": i, "t": t}, {"encoder": "pretrain"}))
@@ -130,9 +135,15 @@ def main() -> None:
         results["cached_per_step_ms"] = round(1000 * results["cached_total_s"] / args.n, 3)
         print(f"per step: executed {results['executed_per_step_ms']} ms, cached {results['cached_per_step_ms']} ms", flush=True)
 
-        graph = paper(languages=args.languages)
+        data = Path(tmp) / "data"
+        data.mkdir()
+        for t in range(10):
+            for lang in range(args.languages):
+                (data / f"{t}.{lang}.test").write_text(f"target {t} language {lang}\n" * 200)
+        graph = paper(languages=args.languages, data=data)
         results["steps"] = len(graph)
-        print(f"paper-sized graph: {len(graph)} steps", flush=True)
+        results["external_files"] = len({p for step in graph for p in step.external})
+        print(f"paper-sized graph: {len(graph)} steps reading {results['external_files']} external files", flush=True)
         with Store(Path(tmp) / "paper") as store:
             timed("plan on an empty store", lambda: plan(graph, store), results, "plan_empty_s")
             timed("first run (every step executes)", lambda: run(graph, store), results, "first_run_s")
