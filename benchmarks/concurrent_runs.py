@@ -38,15 +38,15 @@ SCENARIOS = {  # name: (runs, stores, goal as a multiple of alone)
 }
 SMALL = """\
 experiment small
-world toy(languages: 3, seed: 3, train_size: 200, eval_size: 60, corpus_size: 2000)
-model base = toy_mlm(layers: 1, hidden: 32, heads: 2, vocab_size: 800, pretrain_steps: 40, batch: 32)
-tasks english = toy.{nli, sentiment} @ en
-tasks targets = toy.{paraphrase, pos} train @ en eval @ *
-train intermediate(lr: 1e-3, epochs: 1, batch: 32)
-train target(lr: 1e-3, epochs: 1, batch: 32)
+world toy(languages: 2, seed: 5, train_size: 120, eval_size: 40, corpus_size: 1500)
+model base = toy_mlm(layers: 1, hidden: 16, heads: 2, vocab_size: 600, pretrain_steps: 20, batch: 16)
+tasks english = toy.{nli} @ en
+tasks targets = toy.{pos} train @ en eval @ *
+train intermediate(lr: 1e-3, epochs: 1, batch: 16)
+train target(lr: 1e-3, epochs: 1, batch: 16)
 seeds 1
-similarity text = text_embedding(pool: mean, samples: 32)
-correlate spearman(similarity.*, gain) per pooled with permutation(100)
+similarity vocab = vocabulary(measure: jensen_shannon)
+correlate spearman(similarity.*, gain) per pooled with permutation(50)
 """
 
 CHILD = """
