@@ -180,6 +180,45 @@ def test_real_study_computes_gains_and_similarities(real_study):
     assert 0.0 < vocab["mnli@en"]["xnli"] < 1.0 and 0.0 < vocab["squad_v1@en"]["tatoeba"] < 1.0
 
 
+PANX_DE_MORE = "de:Anna\tB-PER\nde:lacht\tO\nde:.\tO\n"
+
+
+@pytest.mark.slow
+def test_editing_one_language_data_file_reruns_exactly_the_steps_that_read_it(real_study):
+    """A sentence added to the German PAN-X test file: plan names the file, and the run
+    executes its load step and what depends on it, nothing else; the new sentence is read."""
+    from tests.conftest import run_file
+    from xitt.compile import compile_program
+    from xitt.lang import load_program
+
+    root, done = real_study
+    assert done.returncode == 0, done.stdout + done.stderr
+    path = root / "data" / "panx" / "de.test"
+    original = path.read_text(encoding="utf-8")
+    graph = compile_program(load_program(root / "real.xitt")).graph
+    assert ("data/panx/de/test", (str(path),)) in {(s.id, s.external) for s in graph}
+    downstream = {"data/panx/de/test"}
+    for step in graph:  # every step that reads the file's load step, directly or not
+        if downstream & set(step.input_ids()):
+            downstream.add(step.id)
+    try:
+        path.write_text(original + "\n" + PANX_DE_MORE, encoding="utf-8")
+        env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "COLUMNS": "250"}
+        planned = subprocess.run([sys.executable, "-m", "xitt.cli", "plan", "real.xitt"], capture_output=True, text=True,
+                                 cwd=root, env=env)
+        assert "input changed: data/panx/de.test" in planned.stdout, planned.stdout
+        assert "1 to run" in planned.stdout
+        summary = run_file(root / "real.xitt")
+        assert "data/panx/de/test" in summary.executed and set(summary.executed) <= downstream
+        assert {s for s in downstream if s.startswith("target/panx/")} <= set(summary.executed)
+        from xitt.engine.store import Store
+
+        with Store(root) as store:
+            assert store.get(summary.keys["data/panx/de/test"]).result["examples"] == 4  # three sentences and the new one
+    finally:
+        path.write_text(original, encoding="utf-8")  # the same content again: the old keys, cached
+
+
 def test_hf_checkpoint_in_the_experiment_folder_is_read_from_there(tmp_path):
     """`hf("ckpt")` means the experiment's ckpt folder wherever xitt runs; a hub id stays one."""
     from xitt.compile import compile_program
