@@ -151,10 +151,10 @@ def arm_graph(arm: Arm, program):
     from xitt.engine.graph import Graph, Step
     from xitt.models import MODELS, TRAIN
     from xitt.signature import with_defaults
-    from xitt.world import WORLD_PARAMS, language_codes
+    from xitt.world import WorldConfig, language_codes
 
     world = dict(program.world.params) | arm.world | ({"languages": arm.languages} if arm.languages else {})
-    world = with_defaults(WORLD_PARAMS, world)
+    world = with_defaults(WorldConfig.signature(), world)
     model = with_defaults(MODELS["toy_mlm"], dict(program.model.params) | arm.model)
     target = with_defaults(TRAIN, dict(program.train["target"]) | arm.target)
     codes = language_codes(world["languages"])

@@ -27,6 +27,7 @@ from xitt.models.hub import load_pretrained
 from xitt.models.io import load_encoder, save_encoder
 from xitt.models.loop import LoopSettings, epoch_batches, schedule, step_batches, train
 from xitt.models.mixing import mixed_batches, task_probabilities
+from xitt.models.params import Mixing
 from xitt.models.metrics import accuracy, bio_spans, span_scores
 from xitt.models.retrieval import (
     above, best_threshold, bucc_f1, cosine_matrix, margin_matrix, mine_candidates, pair_scores, retrieval_accuracy, tatoeba_accuracy,
@@ -144,11 +145,21 @@ def test_tokenizer_splits_words_into_subwords(tokenizer, world):
 # --- pretraining ---------------------------------------------------------------------------
 
 
-def test_settings_take_known_keys_only():
-    settings = PretrainSettings.from_params({"layers": 3, "hidden": 48, "world": "toy", "name": "base"})
+def test_settings_take_declared_keys_only():
+    """One policy for unknown keys everywhere: an error naming them, never silently dropped."""
+    from xitt.signature import UnknownParams
+
+    settings = PretrainSettings.from_params({"layers": 3, "hidden": 48})
     assert (settings.layers, settings.hidden, settings.max_length) == (3, 48, 64)
-    train = TrainSettings.from_params({"lr": 1e-3, "epochs": 2, "task": "nli"}, seed=7)
+    train = TrainSettings.from_params({"lr": 1e-3, "epochs": 2}, seed=7)
     assert (train.lr, train.epochs, train.batch, train.seed, train.freeze_embeddings) == (1e-3, 2, 32, 7, False)
+    assert train.to_params() == {**TrainSettings().to_params(), "lr": 1e-3, "epochs": 2}  # the seed is no param
+    with pytest.raises(UnknownParams, match="name, world"):
+        PretrainSettings.from_params({"layers": 3, "world": "toy", "name": "base"})
+    with pytest.raises(UnknownParams, match="task"):
+        TrainSettings.from_params({"lr": 1e-3, "task": "nli"}, seed=7)
+    with pytest.raises(ValueError, match="epochs must be at least 1"):
+        TrainSettings(epochs=0)
 
 
 def test_pretraining_lowers_mlm_loss(pretrained):
@@ -531,7 +542,7 @@ def test_multitask_training_shares_the_encoder_and_learns_both(pretrained, token
     tasks = [TaskData(CLASSIFICATION, world.classification(400, seed=2)), TaskData(TAGGING, world.tagging(400, seed=2))]
     settings = TrainSettings(lr=3e-3, batch=32, max_length=48, steps=200, seed=1)
     reports: list = []
-    trained = train_tasks(copy.deepcopy(pretrained[0].roberta), tokenizer, tasks, settings, lambda s, t, m: reports.append((s, t)), "uniform")
+    trained = train_tasks(copy.deepcopy(pretrained[0].roberta), tokenizer, tasks, settings, lambda s, t, m: reports.append((s, t)), Mixing("uniform"))
     assert reports[-1] == (200, 200)  # the step budget, not epochs, decides
     assert trained.models[0].encoder is trained.models[1].encoder is trained.encoder
     assert evaluate(trained.models[0], tokenizer, world.classification(200, seed=3))["score"] > 0.65

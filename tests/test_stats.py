@@ -3,6 +3,7 @@ and simulation where there is no reference (coverage, test size)."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import math
@@ -21,7 +22,7 @@ from xitt.engine.registry import StepContext, get_op
 from xitt.engine.store import RESULT_FILE, Artifact
 from xitt.errors import UserError
 from xitt.lang import load_program
-from xitt.stats import study
+from xitt.stats import SETTINGS, study
 from xitt.stats.adjust import adjust
 from xitt.stats.coefficients import METHODS, coefficient, rows_function
 from xitt.stats.compare import fisher_z, paired_bootstrap, steiger
@@ -599,4 +600,8 @@ def test_the_language_accepts_every_statistics_setting(tmp_path):
     path.write_text(text, encoding="utf-8")
     (correlation,) = load_program(path).correlations
     options = study.Options.of(correlation.methods, correlation.per, correlation.settings)
-    assert options == study.Options(("pearson", "kendall", "weighted_tau"), "pooled", 10000, 2000, "bh", 3, 0.9, "target", 2, "seed", "vocab")
+    assert options == study.Options(("pearson", "kendall", "weighted_tau"), "pooled", permutations=10000, bootstrap=2000,
+                                    adjust="bh", seed=3, level=0.9, blocked="target", top=2, unit="seed", partial="vocab")
+    # every setting is held by exactly one field, filled by name
+    held = [f.metadata["setting"] for f in dataclasses.fields(study.Options) if "setting" in f.metadata]
+    assert sorted(held) == sorted(SETTINGS)

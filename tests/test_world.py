@@ -52,9 +52,9 @@ def test_a_different_seed_gives_a_different_world(small):
     assert other.examples[("nli", "qaa", "test")] != small.examples[("nli", "qaa", "test")]
 
 
-def test_config_mirrors_world_params():
+def test_config_reads_step_params_and_rejects_unknown_keys():
     config = WorldConfig.from_params({"languages": 6, "code_switch": 0})
-    assert (config.languages, config.code_switch, config.seed) == (6, 0.0, world.WORLD_PARAMS["seed"].default)
+    assert (config.languages, config.code_switch, config.seed) == (6, 0.0, WorldConfig.signature()["seed"].default)
     assert WorldConfig() == WorldConfig.from_params({})
     with pytest.raises(ValueError):
         WorldConfig.from_params({"languages": 9})

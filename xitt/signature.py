@@ -1,13 +1,25 @@
 """Declared parameters: what a world, model, training block or measure accepts.
 
-Layer-neutral (imports nothing of xitt), so domain registries declare their parameters
-here and the language checker validates a program against them before anything runs.
+Layer-neutral (imports nothing of xitt). Each concept declares its parameters once, as a
+frozen dataclass deriving from ``Params`` whose fields are made by ``param(...)``:
+
+    @dataclass(frozen=True)
+    class WorldConfig(Params):
+        languages: int = param(4, minimum=2, maximum=8, help="English plus synthetic languages")
+
+The language checker validates a program against ``WorldConfig.signature()``, the help
+text of an error comes from it, and the op reads its params back with
+``WorldConfig.from_params(step.params)``. One unknown-key policy everywhere: a key that is
+not a declared parameter is an error (``UnknownParams``), never silently dropped.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field, fields
+from typing import Any, Mapping, TypeVar
+
+_PARAM = "xitt.param"  # the key of a field's metadata that holds its Param
+P = TypeVar("P", bound="Params")
 
 
 @dataclass(frozen=True)
@@ -56,3 +68,48 @@ def with_defaults(signature: Signature, given: dict[str, Any]) -> dict[str, Any]
             value = float(value)
         full[name] = value
     return full
+
+
+class UnknownParams(ValueError):
+    """Keys that are not declared parameters of a params class."""
+
+
+def param(default: Any, *, choices: tuple[Any, ...] | None = None, minimum: float | None = None,
+          maximum: float | None = None, help: str = "") -> Any:
+    """A declared field of a ``Params`` dataclass: its default (which fixes its type), its
+    limits and its help text, as a ``Param`` kept in the field's metadata."""
+    return field(default=default, metadata={_PARAM: Param(default, choices, minimum, maximum, help)})
+
+
+class Params:
+    """Base of every params dataclass. Fields made by ``param(...)`` are the declared
+    parameters (what a program writes); other fields are settings of a run that the
+    caller passes itself (a seed, a length), never read from a step's params."""
+
+    @classmethod
+    def signature(cls) -> Signature:
+        """Name -> ``Param`` of every declared field, in field order."""
+        return {f.name: f.metadata[_PARAM] for f in fields(cls) if _PARAM in f.metadata}
+
+    @classmethod
+    def from_params(cls: type[P], params: Mapping[str, Any], **run: Any) -> P:
+        """From a step's params: missing ones take their defaults, ints are widened to
+        floats where declared; ``run`` sets the undeclared fields. Raises ``UnknownParams``
+        for a key that is not declared, ``ValueError`` for a value out of its limits."""
+        signature = cls.signature()
+        unknown = sorted(set(params) - set(signature))
+        if unknown:
+            raise UnknownParams(f"unknown {cls.__name__} parameter(s): {', '.join(unknown)}; "
+                                f"declared: {', '.join(signature)}")
+        return cls(**with_defaults(signature, dict(params)), **run)
+
+    def to_params(self) -> dict[str, Any]:
+        """The declared parameters as JSON-able step params (undeclared fields left out)."""
+        return {name: getattr(self, name) for name in self.signature()}
+
+    def __post_init__(self) -> None:
+        for name, declared in self.signature().items():
+            problem = declared.problem(getattr(self, name))
+            if problem is not None:
+                raise ValueError(f"{type(self).__name__} parameter {name} {problem}")
+

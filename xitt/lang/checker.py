@@ -31,7 +31,8 @@ from xitt.measures import MEASURES
 from xitt.models import MODELS, TRAIN
 from xitt.signature import Param, Signature, with_defaults
 from xitt.stats import METHODS, SETTINGS
-from xitt.world.catalog import MAX_LANGUAGES, TASKS, WORLD_PARAMS, language_codes
+from xitt.world.catalog import MAX_LANGUAGES, TASKS, language_codes
+from xitt.world.config import WorldConfig
 
 WORLD_KINDS = ("toy",)
 PHASES = ("intermediate", "target")
@@ -188,7 +189,7 @@ class _Checker:
             )
             return None
         errors = len(self.errors)
-        params = self.bind(call, WORLD_PARAMS, f"world {call.name.text}")
+        params = self.bind(call, WorldConfig.signature(), f"world {call.name.text}")
         self.world_is_wrong = len(self.errors) > errors
         return WorldSpec(call.name.text, call.name.text, params, statement.location)
 

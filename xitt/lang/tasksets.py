@@ -22,18 +22,15 @@ from xitt.errors import Location
 from xitt.lang import ast
 from xitt.lang.diagnostics import did_you_mean, join_choices, unknown_hint
 from xitt.lang.program import MixRef, TaskRef, TaskSet
-from xitt.signature import Param, Signature
+from xitt.models.params import Mixing
+from xitt.signature import Signature
 from xitt.tasks.registry import lookup as lookup_real
 from xitt.tasks.registry import train_languages
 from xitt.world.catalog import TASKS
 
 REAL_SOURCE = "hub"  # the source name of the registered real tasks
 
-SAMPLING = ("proportional", "uniform", "temperature")
-MIX: Signature = {
-    "sampling": Param("proportional", choices=SAMPLING, help="how often each task's examples are drawn"),
-    "temperature": Param(2.0, minimum=0.01, maximum=100.0, help="with sampling: temperature, p ~ size^(1/T)"),
-}
+MIX: Signature = Mixing.signature()
 
 
 @dataclass(frozen=True)

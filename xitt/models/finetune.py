@@ -9,14 +9,13 @@ training) or scores the task models (target training).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import torch
 from torch import nn
 from transformers import PreTrainedTokenizerFast
 
-from xitt.models import TRAIN
 from xitt.models.batching import Batching, batching_for
 from xitt.models.device import compile_mode, compiled, model_device, use_best_attention
 from xitt.models.encode import capacity
@@ -25,33 +24,10 @@ from xitt.models.heads import Reading, TaskModel, make_head
 from xitt.models.loop import LoopResult, LoopSettings, Progress, train
 from xitt.models.mixing import TaskBatch, default_steps, mixed_batches, task_probabilities
 from xitt.models.objectives import Prepared, prepare
+from xitt.models.params import Mixing, TrainSettings
 from xitt.tasks.formats import Format, TaskInfo
 
 __all__ = ["TrainSettings", "TaskData", "TaskModel", "Trained", "train_task", "train_tasks", "evaluate"]
-
-
-@dataclass(frozen=True)
-class TrainSettings:
-    """The ``TRAIN`` parameters of a training block, plus the seed of this run."""
-
-    lr: float = TRAIN["lr"].default
-    epochs: int = TRAIN["epochs"].default
-    batch: int = TRAIN["batch"].default
-    max_length: int = TRAIN["max_length"].default
-    warmup: float = TRAIN["warmup"].default
-    freeze_embeddings: bool = TRAIN["freeze_embeddings"].default
-    accumulate: int = TRAIN["accumulate"].default
-    steps: int = TRAIN["steps"].default
-    select: str = TRAIN["select"].default
-    doc_stride: int = TRAIN["doc_stride"].default
-    max_answer_length: int = TRAIN["max_answer_length"].default
-    seed: int = 0
-
-    @classmethod
-    def from_params(cls, params: dict, seed: int) -> "TrainSettings":
-        """The settings among ``params`` (unknown keys ignored) with this run's seed."""
-        names = {f.name for f in fields(cls)} - {"seed"}
-        return cls(**{k: v for k, v in params.items() if k in names}, seed=seed)
 
 
 @dataclass(frozen=True)
@@ -103,8 +79,7 @@ def train_tasks(
     tasks: Sequence[TaskData],
     settings: TrainSettings,
     progress: Progress | None = None,
-    sampling: str = "proportional",
-    temperature: float = 1.0,
+    mixing: Mixing = Mixing(),
     batching: Batching | None = None,
 ) -> Trained:
     """Train ``encoder`` (in place, on its own device) with a fresh head per task.
@@ -133,7 +108,7 @@ def train_tasks(
         models.append(TaskModel(encoder, head, data.task, reading))
     sizes = [len(p.lengths) for p in prepared]
     steps = settings.steps * settings.accumulate or default_steps(sizes, settings.batch, settings.epochs)
-    batches = mixed_batches([p.lengths for p in prepared], settings.batch, steps, task_probabilities(sizes, sampling, temperature), rng)
+    batches = mixed_batches([p.lengths for p in prepared], settings.batch, steps, task_probabilities(sizes, mixing.sampling, mixing.temperature), rng)
 
     def loss_of(batch: TaskBatch) -> torch.Tensor:
         return prepared[batch.task].loss(models[batch.task], batch.rows, device)

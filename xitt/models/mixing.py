@@ -15,8 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from xitt.models.loop import epoch_batches
-
-SAMPLINGS = ("proportional", "uniform", "temperature")
+from xitt.models.params import SAMPLINGS
 
 
 @dataclass(frozen=True)

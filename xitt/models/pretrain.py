@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -12,35 +12,11 @@ from xitt.models.batching import batching_for
 from xitt.models.device import compile_mode, compiled, pick_device, use_best_attention
 from xitt.models.encode import Encoded, as_tensor, cut, encode_texts
 from xitt.models.loop import LoopSettings, Progress, step_batches, train
+from xitt.models.params import PretrainSettings
 from xitt.models.tiny import tiny_config, tiny_mlm
 
 MASK_SHARE = 0.15  # of non-special tokens, of which 80% become <mask>, 10% a random token, 10% stay
 WARMUP = 0.06  # RoBERTa's share of warmup steps
-
-
-@dataclass(frozen=True)
-class PretrainSettings:
-    """The ``toy_mlm`` parameters, plus the longest input in tokens.
-
-    ``vocab_size`` is what the tokenizer was asked for; the model takes the tokenizer's
-    actual size, which is smaller when the corpus runs out of merges first.
-    """
-
-    layers: int = 2
-    hidden: int = 64
-    heads: int = 4
-    vocab_size: int = 4000
-    pretrain_steps: int = 1500
-    batch: int = 64
-    lr: float = 1e-3
-    seed: int = 0
-    max_length: int = 64
-
-    @classmethod
-    def from_params(cls, params: dict) -> "PretrainSettings":
-        """The settings among ``params`` (a step's params may carry more keys)."""
-        names = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in params.items() if k in names})
 
 
 @dataclass(frozen=True)

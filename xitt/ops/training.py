@@ -63,6 +63,7 @@ def train_intermediate(ctx: StepContext) -> dict:
     batches sampled as ``sampling`` says); keep the encoder, drop the heads. The data is
     the world's, or a real study's ``task.load`` steps (input ``data``)."""
     from xitt.models.finetune import TrainSettings, train_tasks
+    from xitt.models.params import Mixing
 
     p = ctx.params
     device = setup_torch(ctx)
@@ -71,7 +72,8 @@ def train_intermediate(ctx: StepContext) -> dict:
     tasks = unit_data(examples_of(ctx.inputs), p)
     last, progress = _recording(ctx)
     settings = TrainSettings.from_params(dict(p["train"]), seed=p["seed"])
-    trained = train_tasks(encoder, tokenizer, tasks, settings, progress, p.get("sampling", "proportional"), p.get("temperature", 1.0))
+    mixing = Mixing.from_params({"sampling": p["sampling"], "temperature": p["temperature"]}) if "tasks" in p else Mixing()
+    trained = train_tasks(encoder, tokenizer, tasks, settings, progress, mixing)
     save_encoder_artifact(trained.encoder, ctx.inputs["encoder"].file(TOKENIZER_FILE), ctx.out_dir)
     record = {
         "tasks": [{"task": part["task"], "languages": list(part["languages"]), "examples": len(data.train)} for part, data in zip(parts, tasks)],

@@ -11,7 +11,7 @@ Pure: no engine, no files.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from itertools import combinations
 from typing import Iterator, Mapping, Sequence
 
@@ -38,24 +38,27 @@ def unit_description(per: str, unit: str) -> str:
 
 @dataclass(frozen=True)
 class Options:
-    """The `with` settings of one correlate statement, defaults filled in."""
+    """The `with` settings of one correlate statement, defaults filled in. Each field names
+    the setting it holds (``setting`` in its metadata): fields are filled by name, never by
+    position, so reordering them cannot swap two settings."""
 
     methods: tuple[str, ...]
     per: str  # "target" | "language" | "pooled"
-    permutations: int
-    bootstrap: int
-    adjust: str
-    seed: int
-    level: float
-    blocked: str  # "auto" | "none" | "target"
-    top: int
-    unit: str = "seed_mean"  # "seed_mean" | "seed"
-    partial: str = "none"  # a similarity to control for, or "none"
+    permutations: int = field(metadata={"setting": "permutation"})
+    bootstrap: int = field(metadata={"setting": "bootstrap"})
+    adjust: str = field(metadata={"setting": "adjust"})
+    seed: int = field(metadata={"setting": "seed"})
+    level: float = field(metadata={"setting": "confidence"})
+    blocked: str = field(metadata={"setting": "blocked"})  # "auto" | "none" | "target"
+    top: int = field(metadata={"setting": "top"})
+    unit: str = field(metadata={"setting": "unit"})  # "seed_mean" | "seed"
+    partial: str = field(metadata={"setting": "partial"})  # a similarity to control for, or "none"
 
     @classmethod
     def of(cls, methods: Sequence[str], per: str, settings: Mapping) -> "Options":
-        names = ("permutation", "bootstrap", "adjust", "seed", "confidence", "blocked", "top", "unit", "partial")
-        return cls(tuple(methods), per, *(setting(dict(settings), n) for n in names))
+        """From a correlate step's params; a setting the program leaves out takes its declared default."""
+        named = {f.name: f.metadata["setting"] for f in fields(cls) if "setting" in f.metadata}
+        return cls(tuple(methods), per, **{name: setting(dict(settings), key) for name, key in named.items()})
 
     @property
     def blocking(self) -> str:

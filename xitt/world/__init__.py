@@ -14,13 +14,13 @@ How the world is built and why: ``docs/world.md``.
 Domain code only: it imports nothing from the engine, compiler or language.
 """
 
-from xitt.world.catalog import TASKS, WORLD_PARAMS, language_codes
+from xitt.world.catalog import TASKS, language_codes
 from xitt.world.config import WorldConfig
 from xitt.world.generate import SPLITS, World, generate
 from xitt.world.io import load_corpus, load_corpus_languages, load_examples, load_info, save
 from xitt.world.languages import TYPOLOGY_FEATURES, Language
 
 __all__ = [
-    "SPLITS", "TASKS", "TYPOLOGY_FEATURES", "WORLD_PARAMS", "Language", "World", "WorldConfig", "generate",
+    "SPLITS", "TASKS", "TYPOLOGY_FEATURES", "Language", "World", "WorldConfig", "generate",
     "language_codes", "load_corpus", "load_corpus_languages", "load_examples", "load_info", "save",
 ]

@@ -1,45 +1,30 @@
-"""The world's parameters, as one frozen value: the same config gives the same world."""
+"""The world's parameters, declared once as one frozen value: the same config gives the same world.
+
+Light (no numpy): the language checker validates ``world toy(...)`` against its signature.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-from typing import Any
+from dataclasses import dataclass
 
-from xitt.signature import with_defaults
-from xitt.world.catalog import WORLD_PARAMS, language_codes
+from xitt.signature import Params, param
+from xitt.world.catalog import MAX_LANGUAGES, language_codes
 
 
 @dataclass(frozen=True)
-class WorldConfig:
-    """Mirrors ``catalog.WORLD_PARAMS`` field for field, with the same defaults."""
+class WorldConfig(Params):
+    """``world toy(languages: 4, seed: 7, ...)``."""
 
-    languages: int = WORLD_PARAMS["languages"].default
-    seed: int = WORLD_PARAMS["seed"].default
-    train_size: int = WORLD_PARAMS["train_size"].default
-    eval_size: int = WORLD_PARAMS["eval_size"].default
-    corpus_size: int = WORLD_PARAMS["corpus_size"].default
-    code_switch: float = WORLD_PARAMS["code_switch"].default
-    function_switch: bool = WORLD_PARAMS["function_switch"].default
-    parallel: float = WORLD_PARAMS["parallel"].default
-    anchors: bool = WORLD_PARAMS["anchors"].default
-    structure: bool = WORLD_PARAMS["structure"].default
-
-    def __post_init__(self) -> None:
-        for name, param in WORLD_PARAMS.items():
-            problem = param.problem(getattr(self, name))
-            if problem:
-                raise ValueError(f"world parameter {name} {problem}")
-
-    @classmethod
-    def from_params(cls, params: dict[str, Any]) -> "WorldConfig":
-        """From a step's params (missing ones take their defaults; unknown ones are an error)."""
-        unknown = sorted(set(params) - {f.name for f in fields(cls)})
-        if unknown:
-            raise ValueError(f"unknown world parameter(s): {', '.join(unknown)}")
-        return cls(**with_defaults(WORLD_PARAMS, params))
-
-    def to_json(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+    languages: int = param(4, minimum=2, maximum=MAX_LANGUAGES, help="English plus synthetic languages")
+    seed: int = param(7, help="one seed fixes the whole world, byte for byte")
+    train_size: int = param(1000, minimum=10, maximum=1_000_000, help="training examples per task and language")
+    eval_size: int = param(300, minimum=10, maximum=100_000, help="dev and test examples per task and language")
+    corpus_size: int = param(20000, minimum=100, maximum=10_000_000, help="pretraining sentences")
+    code_switch: float = param(0.3, minimum=0.0, maximum=1.0, help="share of corpus sentences with code-switched words")
+    function_switch: bool = param(True, help="code-switching also swaps function words (articles, 'someone', negation, question words, adpositions); false: content words only")
+    parallel: float = param(0.0, minimum=0.0, maximum=1.0, help="share of corpus lines that pair a sentence with its translation, as XLM's TLM data (0: none, as XLM-R)")
+    anchors: bool = param(True, help="names and numbers written alike in every language (false: each language spells its own; an ablation)")
+    structure: bool = param(True, help="scenes and selectional preferences (false: every slot drawn uniformly and independently; an ablation)")
 
     @property
     def codes(self) -> list[str]:

@@ -36,7 +36,7 @@ def save(world: "World", directory: Path) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     info = {
         "format_version": FORMAT_VERSION,
-        "config": world.config.to_json(),
+        "config": world.config.to_params(),
         "languages": [language.to_json() for language in world.languages],
         "typology_features": list(TYPOLOGY_FEATURES),
         "tasks": {name: info.to_json() for name, info in TASKS.items()},
