@@ -293,8 +293,3 @@ def run(
     if summary.failed:
         raise StepFailed(summary, state.logs)
     return summary
-
-
-def artifacts_of(summary: RunSummary, store: Store) -> dict[str, Artifact]:
-    """Every step's artifact after a run, by step id."""
-    return {step_id: store.get(key) for step_id, key in summary.keys.items()}

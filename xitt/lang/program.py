@@ -44,11 +44,6 @@ class TaskRef:
     train_languages: tuple[str, ...]
     eval_languages: tuple[str, ...] = ()  # empty for intermediate tasks
 
-    @property
-    def label(self) -> str:
-        langs = ",".join(self.train_languages)
-        return f"{self.task}@{langs if len(self.train_languages) < 4 else '*'}"
-
 
 @dataclass(frozen=True)
 class MixRef:

@@ -18,7 +18,6 @@ from pathlib import Path
 import numpy as np
 
 STUDY_ENCODER = "encoder"  # the study's own pretrained encoder, not a path
-POOLS = ("auto", "mean", "cls")
 
 
 def normalised(vectors: np.ndarray) -> np.ndarray:

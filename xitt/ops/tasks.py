@@ -30,9 +30,3 @@ def load_task(ctx: StepContext) -> dict:
     (ctx.out_dir / INFO_FILE).write_text(json.dumps(loaded.info.to_json()), encoding="utf-8")
     return {"task": p["task"], "language": p["language"], "split": p["split"], "examples": len(loaded.examples),
             "origin": loaded.origin}
-
-
-def read_examples(artifact) -> list[dict]:
-    """The examples a `task.load` step wrote."""
-    with artifact.file(EXAMPLES_FILE).open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]

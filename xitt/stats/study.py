@@ -24,7 +24,6 @@ from xitt.stats.correlation import correlate, streams
 from xitt.stats.partial import partial_correlation, repeated_measures_correlation
 from xitt.stats.ranking import best_source_rank, ndcg_at_k, regret_at_k
 
-UNITS = ("seed_mean", "seed")
 
 
 def unit_description(per: str, unit: str) -> str:

@@ -8,7 +8,7 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping, Protocol
+from typing import Any, Mapping, Protocol
 
 from xitt.engine.provenance import now_iso
 from xitt.engine.registry import OpFn, ProgressFn, StepContext
@@ -82,6 +82,3 @@ class Executor(Protocol):
         """Forget every submitted job (the run was interrupted)."""
 
     def close(self) -> None: ...
-
-
-ExecutorFactory = Callable[[], Executor]
