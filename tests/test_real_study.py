@@ -28,7 +28,7 @@ model base = hf("ckpt")
 tasks english = hub.{mnli, squad_v1} @ en
 tasks targets = hub.{xnli @ {en, de, fr}, panx @ {en, de}, xquad @ {en, de}, tatoeba @ {de, sw}} train @ en eval @ *
 
-data mnli     = local("data/mnli/multinli_1.0_{split}.jsonl")
+data mnli     = local("data/mnli/multinli_1.0_{split}.jsonl", dev: "dev_matched")
 data squad_v1 = local("data/xquad/xquad.en.json")
 data xnli     = local("data/xnli/xnli.{split}.tsv")
 data panx     = local("data/panx/{language}.{split}")
@@ -90,6 +90,9 @@ def _shorten(data: Path) -> None:
     for path in (data / "tatoeba").iterdir():
         path.write_text("".join(path.read_text(encoding="utf-8").splitlines(keepends=True)[:150]), encoding="utf-8")
     (data / "panx" / "de.test").write_text(PANX_DE, encoding="utf-8")
+    # XNLI's English dev set selects the XNLI model (the samples hold the test file only; the
+    # release's dev file has the same columns)
+    (data / "xnli" / "xnli.dev.tsv").write_text((data / "xnli" / "xnli.test.tsv").read_text(encoding="utf-8"), encoding="utf-8")
 
 
 def _checkpoint(directory: Path) -> None:

@@ -87,3 +87,64 @@ def test_english_translate_train_pawsx_reads_the_original_with_the_documented_te
     english = load("pawsx_translate_train", "en", "train", source)
     assert english.origin.endswith("en/train.tsv") and len(english.examples) == 4
     assert load("pawsx_translate_train", "de", "train", source).origin.endswith("de/translated_train.tsv")
+
+
+# --- dev sets select the weights (the zero-shot protocol: English dev) ------------------------------
+
+def test_training_steps_read_the_english_dev_set_their_protocol_selects_on(tmp_path):
+    text = HEAD + "tasks m = hub.xnli_translate_train @ {en, de}\ntasks t = hub.{xnli, xquad, xcopa, tydiqa, panx, tatoeba} train @ en eval @ *\n"
+    steps = {s.id: s for s in _check(tmp_path, text).graph.steps}
+    dev = {step.split("/")[1]: steps[step].inputs.get("dev") for step in steps if step.startswith("target/") and "/none/" in step}
+    assert dev == {"xnli": ("data/xnli/en/dev",),  # XNLI's own English dev set, though it trains on MNLI
+                   "xquad": ("data/squad_v1/en/dev",),  # no dev set of its own: SQuAD's
+                   "xcopa": ("data/copa/en/dev",),  # its last stage's
+                   "tydiqa": None, "tatoeba": None,  # the benchmark selects nothing (TyDiQA's dev set is its test set)
+                   "panx": ("data/panx/en/dev",)}
+    assert steps["intermediate/mnli@en/seed=1"].inputs["dev"] == ("data/mnli/en/dev",)
+    assert steps["intermediate/xnli_translate_train@en+de/seed=1"].inputs["dev"] == ("data/xnli_translate_train/en/dev",)
+    last = _check(tmp_path, text.replace("tasks t =", "train target(select: last)\ntasks t ="))
+    assert all("dev" not in s.inputs for s in last.graph.steps if s.op == "train.target")
+
+
+def test_files_without_a_split_in_their_path_give_no_dev_set(tmp_path):
+    text = HEAD + 'tasks t = hub.panx train @ en eval @ *\ndata mnli = local("mnli.jsonl")\ndata panx = local("panx/{language}.{split}")\n'
+    steps = {s.id: s for s in _check(tmp_path, text).graph.steps}
+    assert "dev" not in steps["intermediate/mnli@en/seed=1"].inputs  # one file for every split: nothing to select on
+    assert steps["target/panx/none/seed=1"].inputs["dev"] == ("data/panx/en/dev",)
+    text = text.replace('local("mnli.jsonl")', 'local("mnli.jsonl", dev: "mnli_dev.jsonl")')
+    assert {s.id: s for s in _check(tmp_path, text).graph.steps}["intermediate/mnli@en/seed=1"].inputs["dev"] == ("data/mnli/en/dev",)
+
+
+def test_early_stopping_ends_the_run_and_keeps_the_best_weights():
+    import torch
+
+    from xitt.models.loop import LoopSettings, train
+
+    torch.manual_seed(0)
+    model = torch.nn.Linear(2, 1)
+    batches = [np.arange(4)] * 10
+    x, y = torch.randn(4, 2), torch.randn(4, 1)
+    scores = iter([0.5, 0.9, 0.7, 0.6, 0.8])  # best at the 2nd evaluation, then two worse ones
+    kept = {}
+
+    def select() -> float:
+        score = next(scores)
+        kept[score] = model.weight.detach().clone()
+        return score
+
+    loss = lambda rows: torch.nn.functional.mse_loss(model(x[rows]), y[rows])  # noqa: E731
+    result = train(model, batches, loss, LoopSettings(1e-2, 0.0, evaluations=5, patience=2), torch.device("cpu"), select=select)
+    assert (result.best_score, result.best_step, result.stopped_step) == (0.9, 4, 8)  # evaluations at steps 2, 4, 6, 8
+    assert torch.equal(model.weight, kept[0.9])
+    result = train(model, batches, loss, LoopSettings(1e-2, 0.0, evaluations=5), torch.device("cpu"),
+                   select=lambda: 0.0)
+    assert result.stopped_step is None  # no patience: runs to the end
+
+
+def test_patience_at_its_default_changes_no_step_key(tmp_path):
+    from tests.conftest import TINY
+
+    steps = _check(tmp_path, TINY).graph.steps
+    assert all("patience" not in s.params.get("train", {}) for s in steps)
+    patient = _check(tmp_path, TINY.replace("train target(lr: 1e-3,", "train target(patience: 2, lr: 1e-3,")).graph.steps
+    assert any(s.params.get("train", {}).get("patience") == 2 for s in patient)

@@ -25,8 +25,9 @@ from xitt.lang.program import MixRef, Program, ReportSpec, TaskRef
 from xitt.measures import inputs_of
 from xitt.tasks.hub import cached_repo
 from xitt.tasks.load import files_read, local
+from xitt.models import KEY_NEUTRAL
 from xitt.tasks.registry import get as real_task
-from xitt.tasks.registry import stages
+from xitt.tasks.registry import selection_task, stages
 from xitt.world.catalog import language_codes
 
 BASELINE = "none"
@@ -174,6 +175,24 @@ class _Data:
         names = stages(spec) if target else (spec.parts or (task,))
         return tuple(self.step(name, language, "train") for name in names for language in languages)
 
+    def selection(self, task: str, languages, target: bool) -> tuple[str, ...]:
+        """The dev data that selects a real training step's weights (``select: best``): the
+        English dev set of the task ``selection_task`` names (a target's own, or its last
+        stage's; an intermediate task's own, English where it trains on English). None
+        where the files give no dev split (a local path without ``{split}`` or ``dev:``)."""
+        name = selection_task(real_task(task))
+        if name is None or not self.has_splits(name):
+            return ()
+        found = [language for language in languages if language in real_task(name).languages]
+        if not target and "en" in found:
+            found = ["en"]
+        return tuple(self.step(name, language, "dev") for language in found)
+
+    def has_splits(self, task: str) -> bool:
+        """Whether a task's files tell its splits apart (the hub always does)."""
+        given = _local(self.program, task)
+        return given is None or "{split}" in given["path"] or "dev" in given["splits"]
+
     def evaluation(self, task: str, languages) -> tuple[str, ...]:
         """A target's evaluation data per language; BUCC's dev split beside its test split
         (its mining threshold is tuned on dev, language by language)."""
@@ -183,25 +202,35 @@ class _Data:
         return tuple(self.step(task, language, s) for language in languages for s in (*tuned, split))
 
 
+def _train_params(train: dict) -> dict:
+    """A training step's params: parameters added since studies were cached stay out at their
+    default (``KEY_NEUTRAL``), so that adding them changed no step's key."""
+    return {name: value for name, value in train.items() if not (name in KEY_NEUTRAL and value == KEY_NEUTRAL[name])}
+
+
 def _benchmark_train(train: dict, task: str, written: frozenset[str]) -> dict:
     """A real task's training params: epochs and max length the study did not write take the
     benchmark's (jiant's recipe: PAWS-X 5 epochs, POS and NER 10, QA 384 tokens); a written
     value always wins, even one equal to the language's default."""
     hyper = real_task(task).hyper
-    filled = dict(train)
+    filled = _train_params(train)
     for name, value in (("epochs", hyper.epochs), ("max_length", hyper.max_length)):
         if name not in written and value:
             filled[name] = int(value) if float(value).is_integer() else value
     return filled
 
 
-def _inputs(program: Program, upstream: str, data: tuple[str, ...] = (), evaluation: tuple[str, ...] = ()) -> dict:
-    """A training step's inputs: its encoder, and the world or the real data it reads."""
+def _inputs(program: Program, upstream: str, data: tuple[str, ...] = (), evaluation: tuple[str, ...] = (),
+            dev: tuple[str, ...] = ()) -> dict:
+    """A training step's inputs: its encoder, and the world or the real data it reads
+    (``data`` to train on, ``dev`` to select the weights on, ``eval`` to score)."""
     inputs: dict = {"encoder": upstream}
     if program.world is not None:
         inputs["world"] = "world"
     if data:
         inputs["data"] = data
+    if dev:
+        inputs["dev"] = dev
     if evaluation:
         inputs["eval"] = evaluation
     return inputs
@@ -227,6 +256,7 @@ def compile_program(program: Program) -> Compiled:
 
     units: dict[str, dict] = {}
     unit_data: dict[str, tuple[str, ...]] = {}
+    unit_dev: dict[str, tuple[str, ...]] = {}  # real units' dev data, for select: best
     sets: dict[str, list[str]] = {}
     for task_set in program.sets("intermediate"):
         labels = []
@@ -237,6 +267,8 @@ def compile_program(program: Program) -> Compiled:
             refs = ref.tasks if isinstance(ref, MixRef) else (ref,)
             unit_data[unit["label"]] = tuple(
                 step for r in refs if r.source == REAL_SOURCE for step in data.training(r.task, r.train_languages, False))
+            unit_dev[unit["label"]] = tuple(
+                step for r in refs if r.source == REAL_SOURCE for step in data.selection(r.task, r.train_languages, False))
         sets[task_set.name] = labels
 
     points = grid(program)
@@ -250,8 +282,8 @@ def compile_program(program: Program) -> Compiled:
                 add(Step(
                     _path("intermediate", label, point, f"seed={seed}"),
                     "train.intermediate",
-                    {**params, "train": _benchmark_train(train, unit["task"], program.written.get("intermediate", frozenset())) if real else dict(train), "seed": seed},
-                    _inputs(program, encoder, unit_data[label]),
+                    {**params, "train": _benchmark_train(train, unit["task"], program.written.get("intermediate", frozenset())) if real else _train_params(train), "seed": seed},
+                    _inputs(program, encoder, unit_data[label], dev=unit_dev[label] if train["select"] == "best" else ()),
                 ))
 
     targets = [ref for s in program.sets("target") for ref in s.tasks]
@@ -262,6 +294,7 @@ def compile_program(program: Program) -> Compiled:
         real = ref.source == REAL_SOURCE
         train_data = data.training(ref.task, ref.train_languages, True) if real else ()
         eval_data = data.evaluation(ref.task, ref.eval_languages) if real else ()
+        dev_data = data.selection(ref.task, ref.train_languages, True) if real and train_data else ()
         target_train.extend(train_data)
         target_eval.extend(eval_data)
         for seed in program.seeds:
@@ -276,10 +309,10 @@ def compile_program(program: Program) -> Compiled:
                                 "task": ref.task,
                                 "train_languages": list(ref.train_languages),
                                 "eval_languages": list(ref.eval_languages),
-                                "train": _benchmark_train(t_train, ref.task, program.written.get("target", frozenset())) if real else dict(t_train),
+                                "train": _benchmark_train(t_train, ref.task, program.written.get("target", frozenset())) if real else _train_params(t_train),
                                 "seed": seed,
                             },
-                            _inputs(program, upstream, train_data, eval_data),
+                            _inputs(program, upstream, train_data, eval_data, dev_data if t_train["select"] == "best" else ()),
                         ))
             for point in points:
                 runs, baselines, rows = families[point.label]

@@ -114,7 +114,8 @@ def train_tasks(
         return prepared[batch.task].loss(models[batch.task], batch.rows, device)
 
     selecting = settings.select == "best" and any(data.dev for data in tasks)
-    loop = LoopSettings(settings.lr, settings.warmup, settings.accumulate, settings.epochs if selecting else 0)
+    loop = LoopSettings(settings.lr, settings.warmup, settings.accumulate, settings.epochs if selecting else 0,
+                        settings.patience if selecting else 0)
     words = encoder.get_input_embeddings().weight
     words.requires_grad_(not settings.freeze_embeddings)
     try:

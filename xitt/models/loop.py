@@ -36,6 +36,7 @@ class LoopSettings:
     warmup: float  # share of all optimiser steps spent warming up
     accumulate: int = 1  # batches whose gradients add up to one optimiser step
     evaluations: int = 0  # times ``select`` scores the model, evenly spaced, the last at the end
+    patience: int = 0  # early stopping: evaluations without a better score before the run stops; 0 never
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class LoopResult:
     loss: float  # mean loss over the last reporting window
     best_score: float | None = None  # the best ``select`` score, whose weights the model now has
     best_step: int | None = None
+    stopped_step: int | None = None  # the step early stopping ended the run at, None when it ran to the end
 
 
 def grouped(order: np.ndarray, lengths: np.ndarray, batch: int, rng: np.random.Generator) -> list[np.ndarray]:
@@ -154,6 +156,7 @@ def train(
     every = max(1, total // REPORTS)
     evaluate_at = evaluation_steps(total, settings.evaluations) if select is not None else set()
     best: tuple[float, int, dict] | None = None
+    stale, stopped = 0, None  # evaluations since the best one; the step early stopping ended the run at
     window, window_steps, seen, start, last = torch.zeros((), device=device), 0, 0, time.perf_counter(), float("nan")
     for step in range(1, total + 1):
         group = batches[(step - 1) * settings.accumulate : step * settings.accumulate]
@@ -184,8 +187,13 @@ def train(
                 score = select()
             model.train()
             if best is None or score > best[0]:
-                best = (score, step, _snapshot(model))
+                best, stale = (score, step, _snapshot(model)), 0
+            else:
+                stale += 1
+            if settings.patience and stale >= settings.patience and step < total:
+                stopped = step
+                break
     if best is not None:
         model.load_state_dict(best[2])
     model.eval()
-    return LoopResult(last, best[0] if best else None, best[1] if best else None)
+    return LoopResult(last, best[0] if best else None, best[1] if best else None, stopped)

@@ -54,6 +54,8 @@ class TrainSettings(Params):
     accumulate: int = param(1, minimum=1, maximum=1024, help="batches per optimiser step (gradient accumulation)")
     steps: int = param(0, minimum=0, maximum=10_000_000, help="optimiser steps as a budget; 0: epochs decide")
     select: str = param("best", choices=("best", "last"), help="keep the weights that scored best on dev, or the last")
+    patience: int = param(0, minimum=0, maximum=1000, help="with select: best, stop after this many dev evaluations "
+                          "(one per epoch) without a better score; 0 never stops early")
     doc_stride: int = param(32, minimum=0, maximum=4096, help="QA: tokens shared by neighbouring context windows")
     max_answer_length: int = param(30, minimum=1, maximum=4096, help="QA: longest answer decoded, in tokens")
     seed: int = 0

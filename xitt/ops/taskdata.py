@@ -30,6 +30,7 @@ class Examples:
     artifacts: dict[Key, Any] = field(default_factory=dict)  # task.load artifacts of a real study
     train_keys: tuple[Key, ...] = ()  # the ``data`` input's keys, in the compiler's order
     eval_keys: tuple[Key, ...] = ()
+    dev_keys: tuple[Key, ...] = ()  # the ``dev`` input's: the dev data that selects the weights
     _cache: dict[Key, list[dict]] = field(default_factory=dict)
 
     @property
@@ -69,7 +70,7 @@ def examples_of(inputs: Mapping[str, Any]) -> Examples:
     them (a real study), else the world."""
     keyed: dict[str, tuple[Key, ...]] = {}
     artifacts: dict[Key, Any] = {}
-    for role in ("data", "eval"):
+    for role in ("data", "eval", "dev"):
         keys = []
         for artifact in inputs.get(role, ()):
             r = artifact.result
@@ -78,7 +79,7 @@ def examples_of(inputs: Mapping[str, Any]) -> Examples:
             keys.append(key)
         keyed[role] = tuple(keys)
     world = inputs["world"].path if "world" in inputs else None
-    return Examples(world, artifacts, keyed["data"], keyed["eval"])
+    return Examples(world, artifacts, keyed["data"], keyed["eval"], keyed["dev"])
 
 
 def stage_tasks(examples: Examples) -> list[str]:
@@ -89,15 +90,24 @@ def stage_tasks(examples: Examples) -> list[str]:
 def training_data(examples: Examples, task: str, languages: Sequence[str], with_dev: bool = True):
     """``TaskData`` of one task: its training examples in ``languages`` (pooled), and its
     dev examples per language where the source has them (the world has; a real study's
-    load steps give training splits only, so the last weights are kept there)."""
+    are its ``dev`` input, which the compiler gives for ``select: best``)."""
     from xitt.models.finetune import TaskData
 
     if examples.real:
         languages = [lang for t, lang, _ in examples.train_keys if t == task] or list(languages)
+        return TaskData(examples.info(task), [e for language in languages for e in examples.get(task, language, "train")],
+                        selection_dev(examples, task) if with_dev else {})
     train = [e for language in languages for e in examples.get(task, language, "train")]
     dev = {language: examples.get(task, language, "dev") for language in languages
            if with_dev and examples.has(task, language, "dev")}
     return TaskData(examples.info(task), train, dev)
+
+
+def selection_dev(examples: Examples, task: str | None = None) -> dict[str, list[dict]]:
+    """A real step's dev examples per language (its ``dev`` input), those of ``task`` only
+    when given: what ``select: best`` scores the weights on."""
+    return {language: examples.get(name, language, split) for name, language, split in examples.dev_keys
+            if task is None or name == task}
 
 
 def unit_data(examples: Examples, params: Mapping[str, Any]) -> list:
@@ -112,9 +122,9 @@ def unit_data(examples: Examples, params: Mapping[str, Any]) -> list:
     result = []
     for part in parts:
         members = get(part["task"]).parts or (part["task"],)
-        pooled = [training_data(examples, member, part["languages"]) for member in members]
+        pooled = [training_data(examples, member, part["languages"], with_dev=False) for member in members]
         info = replace(pooled[0].task, name=part["task"])
-        result.append(TaskData(info, [e for data in pooled for e in data.train], {}))
+        result.append(TaskData(info, [e for data in pooled for e in data.train], selection_dev(examples, part["task"])))
     return result
 
 
@@ -174,4 +184,4 @@ def _members(task: str) -> tuple[str, ...]:
     return found.parts if found is not None else ()
 
 
-HELPERS = [Examples, examples_of, stage_tasks, training_data, unit_data, compatible, benchmark_score, spec_examples, _spec_keys, _members]
+HELPERS = [Examples, examples_of, stage_tasks, training_data, selection_dev, unit_data, compatible, benchmark_score, spec_examples, _spec_keys, _members]

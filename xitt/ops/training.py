@@ -2,17 +2,21 @@
 
 Both phases select their weights on dev data of the languages they train on (never on the
 zero-shot languages, which would leak the test condition), when ``select`` is "best" and
-dev data is there: the world has it; a real study's ``task.load`` inputs are training and
-evaluation splits only, so its runs keep the last weights. Where the examples come from
-(the world, or a real study's inputs ``data`` and ``eval``) is ``taskdata``'s business.
+dev data is there: the world has it; a real study's is its ``dev`` input (the English dev
+set of the benchmark's protocol, ``xitt.tasks.registry.selection_task``), with early
+stopping after ``patience`` dev evaluations without improvement. Where the examples come
+from (the world, or a real study's inputs ``data``, ``dev`` and ``eval``) is ``taskdata``'s
+business.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from xitt.engine.registry import StepContext, op
 from xitt.ops.libraries import MODEL_LIBRARIES, TRAINING_LIBRARIES
 from xitt.ops.runtime import TOKENIZER_FILE, load_encoder_artifact, save_encoder_artifact, setup_torch
-from xitt.ops.taskdata import HELPERS, benchmark_score, compatible, examples_of, stage_tasks, training_data, unit_data
+from xitt.ops.taskdata import HELPERS, benchmark_score, compatible, examples_of, selection_dev, stage_tasks, training_data, unit_data
 
 
 @op("model.hf", libraries=MODEL_LIBRARIES)
@@ -54,6 +58,7 @@ def _loop_record(result, last: dict) -> dict:
         "examples_per_s": last.get("examples_per_s"),
         "best_dev_score": result.best_score,
         "best_step": result.best_step,
+        "stopped_step": result.stopped_step,
     }
 
 
@@ -111,15 +116,19 @@ def _retrieval_scores(examples, encoder, tokenizer, task, pivot: str, languages)
 
 def _train_stages(encoder, tokenizer, examples, p: dict, progress):
     """Train on the target's stages in order, each with a fresh head on the same encoder
-    (XCOPA: SIQA, then COPA; XNLI: MNLI; the world: the task itself). The last stage's
-    model and loop result, and the examples seen."""
+    (XCOPA: SIQA, then COPA; XNLI: MNLI; the world: the task itself). With ``select:
+    best`` the last stage keeps the weights that score best on the dev input (XNLI's English
+    dev set, though the head is MNLI's). The last stage's model and loop result, and the
+    examples seen."""
     from xitt.models.finetune import TrainSettings, train_tasks
 
     settings = TrainSettings.from_params(dict(p["train"]), seed=p["seed"])
     names = stage_tasks(examples) if examples.real else [p["task"]]
     trained, seen = None, 0
-    for name in names:
-        data = training_data(examples, name, p["train_languages"])
+    for index, name in enumerate(names):
+        data = training_data(examples, name, p["train_languages"], with_dev=not examples.real)
+        if examples.real and index == len(names) - 1:  # the last stage selects on the target's dev set
+            data = replace(data, dev=selection_dev(examples))
         trained = train_tasks(encoder, tokenizer, [data], settings, progress)
         encoder, seen = trained.encoder, seen + len(data.train)
     return trained, names, seen

@@ -135,7 +135,7 @@ INTERMEDIATES: tuple[RealTask, ...] = (
     RealTask(
         "squad_translate_train", TaskInfo("squad_translate_train", Format.QA, (), "em_f1"), "intermediate",
         "translate-train", L.SQUAD_TRANSLATE_TRAIN,
-        Source(None, reader=SQUAD_LOCAL,
+        Source(None, reader=SQUAD_LOCAL, splits=(("train", "train"),),  # translated training data only: no dev set
                local_example='local("data/squad-tt/squad.translate.train.en-{language}.json")  (XTREME\'s '
                              'download_data.sh; answers re-located in the translation)'),
         QA_HYPER,

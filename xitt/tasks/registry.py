@@ -85,3 +85,24 @@ def train_languages(task: RealTask, benchmark: str | None = None) -> tuple[str, 
         return ("en",)
     shared = [lang for lang in get(names_[0]).languages if all(lang in get(n).languages for n in names_[1:])]
     return tuple(shared)
+
+
+def selection_task(task: RealTask) -> str | None:
+    """The task whose dev split selects the weights of `task`'s training (the zero-shot
+    protocol: the English dev set), None when there is none to select on.
+
+    An intermediate task selects on its own dev split (a union, ANLI+, on its own: ANLI's).
+    A target selects on its own dev split where it has one in its training language (XNLI's
+    English dev set, though it trains on MNLI), else on its last training stage's (XQuAD on
+    SQuAD v1.1's dev set, XCOPA on COPA's); its protocol's empty `dev_split` says the
+    benchmark selects nothing (TyDiQA-GoldP, whose dev set is its test set; retrieval).
+    """
+    protocol = task.protocol
+    if protocol is None:
+        return task.name if "dev" in dict(task.source.splits) else None
+    if not protocol.dev_split or not protocol.train_on:
+        return None
+    if "dev" in dict(task.source.splits) and set(train_languages(task)) <= set(task.languages):
+        return task.name
+    last = get(protocol.train_on[-1])
+    return last.name if "dev" in dict(last.source.splits) else None
