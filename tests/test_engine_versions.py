@@ -145,8 +145,8 @@ def test_registered_versions_are_the_pin_or_the_hash_of_the_modules_they_import(
     assert get_op("ver.in_process_pinned").version == "2026-11-a"
     code = get_op("ver.in_process_derived").code
     assert code is not None and code.version == get_op("ver.in_process_derived").version
-    assert {"xitt/engine/registry.py", "xitt/engine/code.py", "xitt/engine/keys.py"} <= set(code.files)
     assert any(name.endswith("test_engine_versions.py") for name in code.files)
+    assert not any(name.startswith("xitt/engine/") for name in code.files)  # the engine computes no result
     assert not any(name.startswith("xitt/models/") for name in code.files)  # nothing this module does not import
 
 

@@ -7,8 +7,9 @@ code does changes the hash. Imports are read wherever they are written (ops impo
 modules inside their functions). Only what a module names is followed: ``from a.b import c``
 follows ``a.b`` (and ``a.b.c`` when it is a module), not the package ``a`` that Python also
 runs on the way, whose ``__init__`` is registration glue (``xitt/ops/__init__.py`` imports
-every op module; following it would tie every op to every other). Nothing is imported to
-find out.
+every op module; following it would tie every op to every other). The engine's own modules
+(``xitt/engine/``: keys, store, scheduler) are not followed: they compute no result. Nothing
+is imported to find out.
 
 Parsing the whole package takes about half a second, so each file's hash and imports are
 remembered in a small JSON file under the user's cache directory, by path, size and mtime.
@@ -29,6 +30,9 @@ from typing import Iterable, Mapping
 from xitt.engine.keys import hash_bytes, hash_struct
 
 FOLLOWED = ("xitt",)  # top-level packages whose modules an op's version follows (besides the op's own)
+# Not followed: the engine itself, which keys, stores and schedules steps but computes no
+# result; following it would re-run every study after any change of the cache machinery.
+UNFOLLOWED = ("xitt.engine",)
 CACHE_ENV = "XITT_CACHE_DIR"
 FORMAT = 3  # bump when normalised() or imported_names() change: cached entries of other formats are redone
 
@@ -162,7 +166,7 @@ def code_version(seeds: tuple[tuple[str, str], ...]) -> CodeVersion:
         todo.extend(names)
     while todo:
         name = todo.pop()
-        if name in seen or name.split(".")[0] not in followed:
+        if name in seen or name.split(".")[0] not in followed or _unfollowed(name):
             continue
         seen.add(name)
         file = module_file(name, roots)
@@ -173,6 +177,10 @@ def code_version(seeds: tuple[tuple[str, str], ...]) -> CodeVersion:
         todo.extend(n for n in names if n not in seen)
     _cache().save()
     return CodeVersion(hash_struct(sorted(files.items()))[:16], dict(sorted(files.items())))
+
+
+def _unfollowed(name: str) -> bool:
+    return any(name == prefix or name.startswith(prefix + ".") for prefix in UNFOLLOWED)
 
 
 def _display(name: str, file: Path) -> str:

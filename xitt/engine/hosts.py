@@ -108,7 +108,10 @@ def live(directory: Path, *, sweep: bool = True) -> list[Entry]:
                     found.append(entry)
                 continue
             if sweep and _older_than(path, 1.0):  # a fresh file may be between creation and its lock
-                path.unlink(missing_ok=True)
+                try:
+                    path.unlink(missing_ok=True)
+                except OSError:
+                    pass  # another user's, in a shared sticky folder: theirs to sweep
         finally:
             os.close(fd)
     return found

@@ -59,7 +59,7 @@ def available_cores() -> int:
 
 def computing_elsewhere(run: str = "", directory: Path | None = None) -> int:
     """Steps computing on this machine now for other runs (not this process, nor run ``run``)."""
-    return sum(1 for entry in live(directory or live_dir(), sweep=False)
+    return sum(1 for entry in live(directory or live_dir())
                if entry.pid != os.getpid() and not (run and entry.info.get("run") == run))
 
 
