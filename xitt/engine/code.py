@@ -161,6 +161,9 @@ def code_version(seeds: tuple[tuple[str, str], ...]) -> CodeVersion:
     todo: list[str] = []
     for name, file in seeds:
         seen.add(name)
+        if not file or not Path(file).is_file():  # defined where no source is kept (an interactive session)
+            files[name] = "no source"
+            continue
         digest, names = _cache().get(Path(file), name)
         files[_display(name, Path(file))] = digest
         todo.extend(names)

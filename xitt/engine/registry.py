@@ -49,14 +49,14 @@ class Op:
     resources: Mapping[str, float] = field(default_factory=dict)
     keep: bool = True
     libraries: tuple[str, ...] = ()
-    helpers: tuple[Callable, ...] = ()
+    modules: tuple[tuple[str, str], ...] = ()  # (name, file) of the op's module and its helpers', found at registration
 
     @property
     def code(self) -> CodeVersion | None:
         """The modules the version covers, with their hashes; None for a pinned op."""
         if self.pin is not None:
             return None
-        return code_version(tuple(dict.fromkeys(_module_of(f) for f in (self.fn, *self.helpers))))
+        return code_version(self.modules or (_module_of(self.fn),))
 
     @property
     def version(self) -> str:
@@ -64,9 +64,11 @@ class Op:
 
 
 def _module_of(thing: Any) -> tuple[str, str]:
-    """A function's (or a module's) module name and source file."""
+    """A function's (or a module's, or a callable object's class's) module name and source file."""
     if inspect.ismodule(thing):
         return thing.__name__, getattr(thing, "__file__", None) or ""
+    if not (inspect.isfunction(thing) or inspect.isclass(thing) or inspect.ismethod(thing)):
+        thing = type(thing)
     return thing.__module__, inspect.getsourcefile(thing) or ""
 
 
@@ -88,7 +90,8 @@ def op(
     def register(fn: OpFn) -> OpFn:
         if name in _OPS and _OPS[name].fn is not fn:
             raise ValueError(f"op {name!r} registered twice")
-        _OPS[name] = Op(name, fn, version, dict(resources or {}), keep, tuple(libraries), tuple(helpers))
+        modules = tuple(dict.fromkeys(_module_of(f) for f in (fn, *helpers))) if version is None else ()
+        _OPS[name] = Op(name, fn, version, dict(resources or {}), keep, tuple(libraries), modules)
         return fn
 
     return register
