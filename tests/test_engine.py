@@ -77,11 +77,11 @@ def test_second_run_is_fully_cached(store):
 def test_param_edit_reruns_only_downstream_and_plan_says_why(store):
     run(graph(), store)
     reasons = {p.step.id: p.reason for p in plan(graph(a=5), store)}
-    assert reasons == {"a": "params changed", "b": "cached", "total": "input may change: a"}
+    assert reasons == {"a": "params changed: value 1 -> 5", "b": "cached", "total": "input may change: a"}
     summary = run(graph(a=5), store)
     assert summary.executed == ["a", "total"] and summary.cached == ["b"]
     assert store.get(summary.keys["total"]).result == {"value": 7}
-    assert {p.step.id: p.reason for p in plan(graph(a=5, offset=1), store)}["total"] == "params changed"
+    assert {p.step.id: p.reason for p in plan(graph(a=5, offset=1), store)}["total"] == "params changed: offset 0 -> 1"
 
 
 def test_artifact_has_files_checksums_and_provenance(store):

@@ -69,7 +69,7 @@ def store(tmp_path):
 def test_early_cutoff_skips_steps_whose_inputs_come_out_the_same(store):
     run(chain(1), store)
     planned = {p.step.id: (p.status, p.reason) for p in plan(chain(3), store)}
-    assert planned == {"n": ("run", "params changed"), "p": ("may run", "input may change: n"),
+    assert planned == {"n": ("run", "params changed: value 1 -> 3"), "p": ("may run", "input may change: n"),
                        "d": ("may run", "input may change: p"), "other": ("cached", "cached")}
     CALLS.clear()
     summary = run(chain(3), store)
@@ -82,8 +82,9 @@ def test_early_cutoff_skips_steps_whose_inputs_come_out_the_same(store):
 
 
 def test_plan_gives_a_reason_for_every_step_of_the_graph(store):
+    # an empty store: nothing can be skipped, so every step is counted as one to run
     assert [(p.status, p.reason) for p in plan(chain(1), store)] == [
-        ("run", "new"), ("may run", "new"), ("may run", "new"), ("run", "new")]
+        ("run", "new"), ("run", "new"), ("run", "new"), ("run", "new")]
     run(chain(1), store)
     assert all(p.cached for p in plan(chain(1), store))
     store.invalidate(run(chain(1), store).keys["d"])
@@ -104,6 +105,9 @@ def test_failure_records_error_and_log_and_stops_without_keep_going(store, monke
     with pytest.raises(StepFailed) as caught:
         run(gatherer(), store)
     assert CALLS == ["a"] and "boom" in caught.value.message
+    # only a2 reads a's output; b and b2 were merely not started, and the message says which is which
+    assert caught.value.summary.blocked == ["a2"] and caught.value.summary.not_started == ["b", "b2"]
+    assert "1 steps that depend on it were not run; 2 other steps were not started" in caught.value.message
     failure = store.failures()["a"]
     assert failure["error"] == "RuntimeError: boom" and "Traceback" in open(failure["log"]).read()
     assert not list(store.tmp.iterdir()) and not list(store.locks.iterdir())
@@ -120,6 +124,22 @@ def test_keep_going_runs_independent_steps_and_rerun_retries_only_what_failed(st
     summary = run(gatherer(), store)
     assert CALLS == ["a", "a2"] and sorted(summary.cached) == ["b", "b2"]
     assert store.failures() == {}
+
+
+def test_plan_names_each_changed_parameter_with_its_old_and_new_value(store):
+    graph = lambda params: Graph((Step("s", "cache.number", params),))  # noqa: E731
+    run(graph({"value": 1, "train": {"epochs": 2, "lr": 0.001}, "name": "a"}), store)
+    [entry] = plan(graph({"value": 1, "train": {"epochs": 3, "lr": 0.001}, "name": "b", "new": [1, 2]}), store)
+    assert entry.reason == 'params changed: name a -> b, new (unset) -> [1, 2], train.epochs 2 -> 3'
+
+
+def test_only_steps_some_run_has_recorded_may_be_skipped_by_early_cutoff(store):
+    """'may run' is kept for a step whose op and params a run has recorded (under any id):
+    only such a step can come out cached when its input re-runs unchanged."""
+    run(chain(1), store)
+    renamed = Graph((Step("n2", "cache.number", {"value": 5}), Step("p2", "cache.parity", {}, {"x": "n2"}),
+                     Step("d2", "cache.double", {"factor": 3}, {"x": "p2"})))
+    assert [(p.status, p.reason) for p in plan(renamed, store)] == [("run", "new"), ("may run", "new"), ("run", "new")]
 
 
 def test_interrupt_leaves_nothing_half_written(store):

@@ -81,7 +81,7 @@ def test_weights_nobody_needs_are_pruned_and_recomputed_when_needed_again(store)
     assert all(p.cached for p in plan(experiment(), store))  # results stay cached without the weights
     assert store.get(keys["model"]).result == {"seed": 1}
     reasons = {p.step.id: p.reason for p in plan(experiment(shift=1), store)}
-    assert reasons == {"model": "pruned by gc: needed by eval", "eval": "params changed"}
+    assert reasons == {"model": "pruned by gc: needed by eval", "eval": "params changed: shift 0 -> 1"}
     CALLS.clear()
     summary = run(experiment(shift=1), store)
     assert CALLS == ["model", "eval"] and store.get(summary.keys["eval"]).result == {"score": 2}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import os
 import sys
 import time
 from pathlib import Path
@@ -39,23 +40,26 @@ def cmd_check(args: argparse.Namespace, console: Console) -> int:
 
 def cmd_plan(args: argparse.Namespace, console: Console) -> int:
     import xitt.ops  # noqa: F401  (registers the ops)
-    from xitt.engine.plan import plan
+    from xitt.engine.plan import counts_line, plan
     from xitt.engine.store import Store
 
     _, compiled = _load(args.file, args.set)
     with Store(Path(args.file).resolve().parent) as store:
         planned = plan(compiled.graph, store)
-    table = Table(title=f"plan for {args.file}", title_justify="left")
-    for column in ("step", "op", "status", "why"):
-        table.add_column(column)
-    for entry in planned:
-        status = {"cached": "[green]cached[/]", "run": "[yellow]run[/]"}.get(entry.status, "[cyan]may run[/]")
-        table.add_row(entry.step.id, entry.step.op, status, "" if entry.cached else entry.reason)
-    console.print(table)
+    if not console.is_terminal:  # piped or redirected: one whole line per step, for grep and scripts
+        for entry in planned:
+            print(entry.status, entry.step.id, entry.step.op, "" if entry.cached else entry.reason, sep="\t", file=console.file)
+    else:
+        table = Table(title=f"plan for {args.file}", title_justify="left")
+        longest = max((len(e.step.id) for e in planned), default=4)
+        for column in ("step", "op", "status", "why"):  # fold, never cut: a step id is what a user types next
+            table.add_column(column, overflow="fold", min_width=min(longest, console.width // 2) if column == "step" else None)
+        for entry in planned:
+            status = {"cached": "[green]cached[/]", "run": "[yellow]run[/]"}.get(entry.status, "[cyan]may run[/]")
+            table.add_row(entry.step.id, entry.step.op, status, "" if entry.cached else entry.reason)
+        console.print(table)
     console.print(_per_op(planned))
-    to_run, may_run = sum(e.status == "run" for e in planned), sum(e.status == "may run" for e in planned)
-    console.print(f"{len(planned)} steps: {len(planned) - to_run - may_run} cached, {to_run} to run, "
-                  f"{may_run} may run (skipped if their inputs come out unchanged)")
+    console.print(counts_line(planned))
     libraries = sorted({r.detail.split()[0] for e in planned for r in e.reasons if r.kind == "library changed"})
     if libraries:
         console.print(f"[dim]libraries changed ({', '.join(libraries)}): to keep the results made with the old versions, "
@@ -70,10 +74,11 @@ def _per_op(planned) -> Table:
         row = counts.setdefault(entry.step.op, [0, 0, 0])
         row[("cached", "run").index(entry.status) if entry.status in ("cached", "run") else 2] += 1
     table = Table(title="steps per op", title_justify="left")
-    for column in ("op", "steps", "cached", "to run", "may run"):
+    maybe = any(row[2] for row in counts.values())  # no "may run" column when none may
+    for column in ("op", "steps", "cached", "to run", *(["may run"] if maybe else [])):
         table.add_column(column, justify="left" if column == "op" else "right")
     for name, (cached, to_run, may_run) in counts.items():
-        table.add_row(name, str(cached + to_run + may_run), str(cached), str(to_run), str(may_run))
+        table.add_row(name, str(cached + to_run + may_run), str(cached), str(to_run), *([str(may_run)] if maybe else []))
     return table
 
 
@@ -94,15 +99,17 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
                           threads=args.threads)
         finally:
             executor.close()
-        studies = _studies(compiled, summary.keys, store)
-    directory = root / compiled.report.path if compiled.report is not None else None
+        studies = _studies(compiled, summary.keys, store, args)
+    directory = _report_dir(root / compiled.report.path, args.set) if compiled.report is not None else None
     _show(args, console, compiled.name, studies, root, directory, len(summary.executed), len(summary.cached), began)
     return 0
 
 
-def _studies(compiled, keys, store) -> list:
+def _studies(compiled, keys, store, args: argparse.Namespace) -> list:
     """Each grid point's stored results, read by key: the report layer sees plain dicts only."""
-    from xitt.report import StudyResults
+    from xitt.report import Origin, StudyResults
+
+    origin = Origin(Path(args.file).name, tuple(args.set))
 
     def read(step_id: str) -> dict:
         return store.get(keys[step_id]).result
@@ -113,7 +120,7 @@ def _studies(compiled, keys, store) -> list:
             compiled.name, read(f.gains), {n: read(s) for n, s in similarities.items()}, [read(c) for c in f.correlations],
             {"gains": f.gains, "similarities": similarities, "correlations": list(f.correlations)},
             {s: keys[s] for s in (f.gains, *similarities.values(), *f.correlations)},
-            dict(compiled.sets), f.label if len(compiled.families) > 1 else "",
+            dict(compiled.sets), f.label if len(compiled.families) > 1 else "", origin,
         )
         for f in compiled.families
     ]
@@ -134,12 +141,15 @@ def _show(args, console: Console, experiment: str, studies: list, root: Path, di
     if args.format == "json":
         print(json.dumps(json_summary(experiment, studies, where, ran, cached), indent=1))
         return
+    if written:  # for the shell it was typed in
+        where = _from_cwd(written[0].markdown)
     for study in studies:
         render_summary(console, study)
     timing = f"; wall time {time.perf_counter() - began:.1f} s" if began is not None else ""
     console.print(f"{ran} steps ran, {cached} cached{timing}")
     if where:
-        console.print(f"report: {where} ({len(written[0].plots)} plots, results.json, CSV tables)")
+        console.print(f"report: {where} ({len(written[0].plots)} plots, results.json, CSV tables)"
+                      + (f"; written apart from the study's own report because of --set" if args.set else ""))
     else:
         console.print("no report directory: add `report table to \"reports/NAME\"` to the program, or run `xitt report FILE`")
 
@@ -167,10 +177,31 @@ def cmd_report(args: argparse.Namespace, console: Console) -> int:
                 + "; `xitt report` never computes",
                 hint=f"run `xitt run {args.file}` (`xitt plan {args.file}` says what would run and why)",
             )
-        studies = _studies(compiled, {p.step.id: p.key for p in planned if p.cached}, store)
+        studies = _studies(compiled, {p.step.id: p.key for p in planned if p.cached}, store, args)
     report = compiled.report.path if compiled.report is not None else f"reports/{compiled.name}"
-    _show(args, console, compiled.name, studies, root, root / report, 0, len(planned))
+    _show(args, console, compiled.name, studies, root, _report_dir(root / report, args.set), 0, len(planned))
     return 0
+
+
+def _report_dir(written: Path, overrides: Sequence[str]) -> Path:
+    """The study's report folder; a run with ``--set`` writes beside it, never over it:
+    ``reports/quickstart`` becomes ``reports/quickstart--set-train.target.lr=1e-3``."""
+    if not overrides:
+        return written
+    import hashlib
+    import re
+
+    slug = re.sub(r"[^A-Za-z0-9_.=+-]+", "_", "_".join(overrides)).strip("_")
+    if len(slug) > 60:
+        slug = slug[:48] + "-" + hashlib.sha256("\0".join(overrides).encode()).hexdigest()[:8]
+    return written.with_name(f"{written.name}--set-{slug}")
+
+
+def _from_cwd(path: Path) -> str:
+    """``path`` as the shell it was typed in would write it: relative below the current
+    directory, absolute elsewhere."""
+    here = Path.cwd()
+    return os.path.relpath(path, here) if path.is_relative_to(here) else str(path)
 
 
 def _executor(args: argparse.Namespace):
@@ -232,9 +263,19 @@ def cmd_status(args: argparse.Namespace, console: Console) -> int:
     import xitt.ops  # noqa: F401  (registers the ops)
     from xitt.engine.inspect import status
     from xitt.engine.plan import Keyer, plan
-    from xitt.engine.store import Store
+    from xitt.engine.store import STORE_DIR, Store
 
-    root = Path(args.file).resolve().parent if args.file.endswith(".xitt") else Path(args.file)
+    root = Path(args.file).resolve().parent if args.file.endswith(".xitt") else Path(args.file).resolve()
+    if args.file.endswith(".xitt") and not Path(args.file).is_file():
+        raise UserError(f"no such file: {args.file}")
+    if not (root / STORE_DIR).is_dir():
+        studies = sorted(p.name for p in root.glob("*.xitt")) if root.is_dir() else []
+        if not args.file.endswith(".xitt") and not studies:
+            raise UserError(f"{root} is not a study: it holds no .xitt file and no store ({STORE_DIR}/); nothing was created",
+                            hint="run `xitt status FILE.xitt`, or `xitt status` in the folder of a study")
+        console.print(f"no store yet in {root} ({STORE_DIR}/ is made by the first `xitt run` or `xitt plan`): nothing has run"
+                      + (f"; studies here: {', '.join(studies)}" if studies and not args.file.endswith(".xitt") else ""))
+        return 0
     with Store(root) as store:
         keyer = Keyer(store, args.verify)
         planned = plan(_load(args.file)[1].graph, store, args.verify, keyer) if args.file.endswith(".xitt") else ()
@@ -330,7 +371,10 @@ def _positive(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from xitt import __version__
+
     parser = argparse.ArgumentParser(prog="xitt", description="Intermediate-task transfer studies as cached experiments.")
+    parser.add_argument("--version", action="version", version=f"xitt {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     check_parser = sub.add_parser("check", help="parse and check a .xitt file")
     check_parser.add_argument("file")

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from xitt.engine.graph import Step
+from xitt.engine.plan import counts_line
 
 
 class Reporter(Protocol):
@@ -72,10 +73,7 @@ class RichReporter:
 
     def start(self, planned: Sequence) -> None:
         self.total = len(planned)
-        to_run = sum(1 for p in planned if p.status == "run")
-        may_run = sum(1 for p in planned if p.status == "may run")
-        self.console.print(f"[bold]{self.total}[/] steps: [green]{self.total - to_run - may_run} cached[/], "
-                           f"[yellow]{to_run} to run[/], [cyan]{may_run} may run[/] (skipped if their inputs come out unchanged)")
+        self.console.print(counts_line(planned), highlight=False)
         for p in planned:
             if p.reason.startswith("corrupt"):
                 self.console.print(f"  [red]corrupt[/] {p.step.id}: {p.reason.partition(': ')[2]} [dim](never used; recomputed now)[/]")

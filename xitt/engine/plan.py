@@ -8,6 +8,7 @@ Reasons are given for the whole graph, never stopping at the first miss.
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from typing import Any, Mapping
@@ -53,6 +54,13 @@ class PlannedStep:
         return self.status == CACHED
 
 
+def counts_line(planned: list[PlannedStep]) -> str:
+    """'N steps: C cached, R to run[, M may run (...)]': one wording for `plan` and `run`."""
+    to_run, may_run = sum(e.status == RUN for e in planned), sum(e.status == MAY_RUN for e in planned)
+    line = f"{len(planned)} steps: {len(planned) - to_run - may_run} cached, {to_run} to run"
+    return line + (f", {may_run} may run (skipped if their inputs come out unchanged)" if may_run else "")
+
+
 def input_digests(step: Step, digests: Mapping[str, str]) -> dict[str, Any]:
     """The role -> digest(s) map that goes into a step's key."""
     return {
@@ -82,8 +90,9 @@ class Keyer:
     def partial(self, step: Step) -> dict[str, Any]:
         """What is known of a step's fingerprint before its inputs are computed."""
         version, libraries = self.op(step.op)
-        return {"op": step.op, "version": version, "params": hash_struct(step.params), "inputs": None,
-                "libraries": libraries, "external": self.external.of(step.external)}
+        # params as written too, so that `plan` can name the one that changed and its old value
+        return {"op": step.op, "version": version, "params": hash_struct(step.params), "param_values": dict(step.params),
+                "inputs": None, "libraries": libraries, "external": self.external.of(step.external)}
 
     def fingerprint(self, step: Step, digests: Mapping[str, str]) -> tuple[str, dict[str, Any]]:
         """A step's key and what `plan` compares to say why it changed; inputs' digests must be known."""
@@ -103,8 +112,12 @@ def plan(graph: Graph, store: Store, verify: bool = False, keyer: Keyer | None =
         waiting = [i for i in step.input_ids() if i not in digests]
         if waiting:
             fingerprint = keyer.partial(step)
-            reasons = _why(store, store.last_fingerprint(step.id), fingerprint, step, waiting)
-            planned.append(PlannedStep(step, None, MAY_RUN, _line(reasons), fingerprint, reasons=reasons))
+            last = store.last_fingerprint(step.id)
+            reasons = _why(store, last, fingerprint, step, waiting)
+            # Early cutoff can skip this step only if its inputs come out as in some earlier run;
+            # a step whose op, version and params no run has recorded cannot be skipped.
+            certain = last is None and not store.seen(fingerprint)
+            planned.append(PlannedStep(step, None, RUN if certain else MAY_RUN, _line(reasons), fingerprint, reasons=reasons))
             continue
         key, fingerprint = keyer.fingerprint(step, digests)
         record = store.record(key)
@@ -159,7 +172,45 @@ def _why(store: Store, last: Mapping[str, Any] | None, now: Mapping[str, Any], s
 
 
 def _params_reasons(last: Mapping[str, Any], now: Mapping[str, Any]) -> list[Reason]:
-    return [Reason("params changed")] if last["params"] != now["params"] else []
+    """``params changed: epochs 2 -> 3``; without the detail for a step last recorded before
+    fingerprints kept the values."""
+    if last["params"] == now["params"]:
+        return []
+    changes = param_changes(last["param_values"], now["param_values"]) if "param_values" in last else []
+    return [Reason("params changed", ", ".join(map(str, changes)))]
+
+
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class ParamChange:
+    """One parameter whose value differs from the last run under the same step id."""
+
+    name: str  # dotted path for nested params ("train.lr")
+    old: Any  # _MISSING when the parameter is new
+    new: Any  # _MISSING when the parameter was removed
+
+    def __str__(self) -> str:
+        return f"{self.name} {_value(self.old)} -> {_value(self.new)}"
+
+
+def _value(value: Any) -> str:
+    if value is _MISSING:
+        return "(unset)"
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+
+
+def param_changes(old: Mapping[str, Any], new: Mapping[str, Any], prefix: str = "") -> list[ParamChange]:
+    """Every parameter that differs, nested mappings compared key by key, in sorted name order."""
+    changes = []
+    for name in sorted(set(old) | set(new)):
+        before, after = old.get(name, _MISSING), new.get(name, _MISSING)
+        if isinstance(before, Mapping) and isinstance(after, Mapping):
+            changes.extend(param_changes(before, after, f"{prefix}{name}."))
+        elif before is _MISSING or after is _MISSING or hash_struct(before) != hash_struct(after):
+            changes.append(ParamChange(prefix + name, before, after))
+    return changes
 
 
 def _code_reasons(store: Store, last: Mapping[str, Any], now: Mapping[str, Any]) -> list[Reason]:

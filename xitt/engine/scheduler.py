@@ -38,7 +38,8 @@ class RunSummary:
     executed: list[str] = field(default_factory=list)
     cached: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)  # step id -> error
-    blocked: list[str] = field(default_factory=list)  # not run: an input failed
+    blocked: list[str] = field(default_factory=list)  # not run: an input failed, directly or further up
+    not_started: list[str] = field(default_factory=list)  # not run because the run stopped at a failure
     corrupt: dict[str, str] = field(default_factory=dict)  # step id -> what was wrong with its stored artifact
     keys: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
@@ -50,7 +51,11 @@ class StepFailed(UserError):
     def __init__(self, summary: RunSummary, logs: Mapping[str, str]):
         first = next(iter(summary.failed))
         lines = [f"step {step_id} failed: {error} (log: {logs[step_id]})" for step_id, error in summary.failed.items()]
-        blocked = f"; {len(summary.blocked)} steps that depend on it were not run" if summary.blocked else ""
+        them = "it" if len(summary.failed) == 1 else "them"
+        blocked = f"; {len(summary.blocked)} steps that depend on {them} were not run" if summary.blocked else ""
+        if summary.not_started:
+            blocked += (f"; {len(summary.not_started)} other steps were not started (the run stops at the first failure; "
+                        "--keep-going runs what does not depend on it)")
         super().__init__(
             "\n".join(lines) + blocked,
             hint="the full tracebacks are in the logs; finished steps stay cached, so re-running retries only what failed or never ran",
@@ -289,7 +294,19 @@ def run(
             reporter.finish()
     summary = state.summary
     finished = set(summary.executed) | set(summary.cached) | set(summary.failed)
-    summary.blocked = [s.id for s in graph if s.id not in finished]
+    downstream = dependents_of(graph, summary.failed)
+    summary.blocked = [s.id for s in graph if s.id not in finished and s.id in downstream]
+    summary.not_started = [s.id for s in graph if s.id not in finished and s.id not in downstream]
     if summary.failed:
         raise StepFailed(summary, state.logs)
     return summary
+
+
+def dependents_of(graph: Graph, step_ids) -> set[str]:
+    """Every step that reads one of ``step_ids``' outputs, directly or through other steps."""
+    found = set(step_ids)
+    for step in graph:  # graph order is topological: inputs come first
+        if found.intersection(step.input_ids()):
+            found.add(step.id)
+    return found - set(step_ids)
+

@@ -23,7 +23,7 @@ from typing import Any, Iterator, Mapping
 import diskcache
 
 from xitt.engine.hosts import Presence, host_tag, refuse_other_hosts
-from xitt.engine.keys import content_digest, hash_file
+from xitt.engine.keys import content_digest, hash_file, hash_struct
 from xitt.engine.locks import lock_for
 from xitt.errors import UserError
 
@@ -33,7 +33,7 @@ STORE_DIR = ".xitt"
 KEPT_WHEN_PRUNED = (RESULT_FILE, META_FILE)
 # Index entries are plain strings, "KIND:NAME": diskcache stores str keys as they are, where a
 # tuple key would be pickled (and pickle-optimised) on every lookup.
-DONE, FAILED, LAST = "done:", "failed:", "last:"
+DONE, FAILED, LAST, SEEN = "done:", "failed:", "last:", "seen:"
 FILE, CODE, KEPT = "file:", "code:", "kept:"  # an external file's hash; an op version's files; kept libraries
 
 
@@ -224,10 +224,16 @@ class Store:
         """Record many steps' fingerprints in one transaction (a cached run touches every step)."""
         with self.index.transact():
             for step_id, fingerprint in fingerprints.items():
-                self.index.set(LAST + step_id, dict(fingerprint))
+                self.record_fingerprint(step_id, fingerprint)
 
     def record_fingerprint(self, step_id: str, fingerprint: Mapping[str, Any]) -> None:
         self.index.set(LAST + step_id, dict(fingerprint))
+        self.index.set(SEEN + _identity_hash(fingerprint), True)
+
+    def seen(self, fingerprint: Mapping[str, Any]) -> bool:
+        """Whether any step, under any id, was recorded with this op, version and params: if
+        none was, no stored artifact can be its result, whatever its inputs come out as."""
+        return SEEN + _identity_hash(fingerprint) in self.index
 
     # -- what the keys were made of: code files, external files, kept library versions ------
     def code_files(self, version: str) -> Mapping[str, str] | None:
@@ -254,6 +260,10 @@ class Store:
             kept = dict(self.index.get(KEPT) or {})
             kept[record["library"]] = {**kept.get(record["library"], {}), record["installed"]: dict(record)}
             self.index.set(KEPT, kept)
+
+
+def _identity_hash(fingerprint: Mapping[str, Any]) -> str:
+    return hash_struct([fingerprint.get("op"), fingerprint.get("version"), fingerprint.get("params")])
 
 
 def _stat(path: Path) -> list[int]:

@@ -34,6 +34,7 @@ def results_payload(study: StudyResults) -> dict:
     return {
         "experiment": study.experiment,
         "grid_point": study.label,
+        "origin": study.origin.to_json(),
         "steps": {step_id: study.keys[step_id] for step_id in study.step_ids()},
         "sources": dict(study.sources),
         "sets": {name: list(members) for name, members in study.sets.items()},
@@ -106,6 +107,7 @@ def markdown(study: StudyResults, drawn: Mapping[str, list[Path]]) -> str:
     """report.md: the plots, with the key tables beside them; the CSVs and results.json hold the rest."""
     lines = [f"# {study.experiment}" + (f" — grid point {study.label}" if study.label else ""), "",
              "Rendered from the store (by `xitt run` or `xitt report`, which computes nothing); every number is in `results.json` with the key of the step that made it.", ""]
+    lines += _origin(study)
     summary = study.gains["summary"]
     columns = sorted({r["target"] for r in summary})
     cells = {(r["intermediate"], r["target"]): r for r in summary}
@@ -142,6 +144,18 @@ def markdown(study: StudyResults, drawn: Mapping[str, list[Path]]) -> str:
         "gains.csv", "gains_per_language.csv", "best_per_language.csv", "similarities.csv", "correlations.csv",
         "comparisons.csv", "measure_comparisons.csv", "ranking.csv")), ""]
     return "\n".join(lines)
+
+
+def _origin(study: StudyResults) -> list[str]:
+    """Where this report came from: file, overrides, and the store key of every step it reads."""
+    if not study.origin.file:
+        return []
+    sets = ", ".join(f"`--set {o}`" for o in study.origin.overrides)
+    lines = [f"**Source:** `{study.origin.file}`" + (f" with {sets} (not the study as written)" if sets else " as written")
+             + f"; rendered again by `{study.origin.command()}`.", "",
+             "<details><summary>Store keys of the steps this report reads</summary>", ""]
+    lines += _md_table(["step", "key"], [[f"`{s}`", f"`{study.keys[s]}`"] for s in study.step_ids()])
+    return lines + ["</details>", ""]
 
 
 def write_report(directory: Path, study: StudyResults) -> ReportFiles:

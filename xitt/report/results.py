@@ -16,6 +16,21 @@ import numpy as np
 
 
 @dataclass(frozen=True)
+class Origin:
+    """What a report was made from: the .xitt file and the ``--set`` overrides applied to it."""
+
+    file: str  # the .xitt file's name, in the study's folder
+    overrides: tuple[str, ...] = ()  # each ``--set PATH=VALUE`` as typed, in order
+
+    def to_json(self) -> dict:
+        return {"file": self.file, "overrides": list(self.overrides)}
+
+    def command(self) -> str:
+        """The command that renders this report again."""
+        return " ".join(["xitt report", self.file, *(f"--set {o}" for o in self.overrides)])
+
+
+@dataclass(frozen=True)
 class StudyResults:
     """One study (one grid point) as the store holds it, plus where each part came from."""
 
@@ -27,6 +42,7 @@ class StudyResults:
     keys: Mapping[str, str]  # step id -> key in the store
     sets: Mapping[str, Sequence[str]] = field(default_factory=dict)  # intermediate set -> its units
     label: str = ""  # the grid point, "" when nothing is swept
+    origin: Origin = Origin("")  # the file and overrides it came from ("" when made by a library call)
 
     def step_ids(self) -> list[str]:
         """Every step this report reads, gains first."""
