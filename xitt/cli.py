@@ -105,11 +105,12 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
-def _studies(compiled, keys, store, args: argparse.Namespace) -> list:
-    """Each grid point's stored results, read by key: the report layer sees plain dicts only."""
+def _studies(compiled, keys, store, args: argparse.Namespace | None = None) -> list:
+    """Each grid point's stored results, read by key: the report layer sees plain dicts only;
+    ``args``: the command line they are reported for (its file and ``--set`` overrides)."""
     from xitt.report import Origin, StudyResults
 
-    origin = Origin(Path(args.file).name, tuple(args.set))
+    origin = Origin(Path(args.file).name, tuple(args.set)) if args is not None else Origin("")
 
     def read(step_id: str) -> dict:
         return store.get(keys[step_id]).result
@@ -148,8 +149,9 @@ def _show(args, console: Console, experiment: str, studies: list, root: Path, di
     timing = f"; wall time {time.perf_counter() - began:.1f} s" if began is not None else ""
     console.print(f"{ran} steps ran, {cached} cached{timing}")
     if where:
-        console.print(f"report: {where} ({len(written[0].plots)} plots, results.json, CSV tables)"
-                      + (f"; written apart from the study's own report because of --set" if args.set else ""))
+        console.print(f"{len(written[0].plots)} plots, results.json and CSV tables"
+                      + (" (written beside the study's own report, not over it: --set)" if args.set else ""))
+        console.print(f"report: {where}", soft_wrap=True, highlight=False)  # last, whole: a path to copy
     else:
         console.print("no report directory: add `report table to \"reports/NAME\"` to the program, or run `xitt report FILE`")
 
