@@ -79,18 +79,18 @@ def test_a_set_run_leaves_the_study_report_alone_and_records_its_overrides(tiny_
     report = tiny_study.parent / "reports" / "tiny"
     assert _cli("report", tiny_study).returncode == 0
     before = _tree(report)
-    done = _cli("run", tiny_study.name, "--quiet", "--set", "similarity.text.samples=24", cwd=tiny_study.parent)
+    done = _cli("run", tiny_study.name, "--quiet", "--set", "similarity.text.samples=28", cwd=tiny_study.parent)
     assert done.returncode == 0, done.stderr
     assert _tree(report) == before  # byte for byte
-    apart = tiny_study.parent / "reports" / "tiny--set-similarity.text.samples=24"
-    assert "report: reports/tiny--set-similarity.text.samples=24/report.md" in done.stdout
+    apart = tiny_study.parent / "reports" / "tiny--set-similarity.text.samples=28"
+    assert "report: reports/tiny--set-similarity.text.samples=28/report.md" in done.stdout
     results = json.loads((apart / "results.json").read_text())
-    assert results["origin"] == {"file": "tiny.xitt", "overrides": ["similarity.text.samples=24"]}
+    assert results["origin"] == {"file": "tiny.xitt", "overrides": ["similarity.text.samples=28"]}
     written = json.loads((report / "results.json").read_text())
     assert written["origin"] == {"file": "tiny.xitt", "overrides": []}
     assert results["steps"]["similarity/text"] != written["steps"]["similarity/text"]
     assert results["steps"]["gains"] == written["steps"]["gains"]
     markdown = (apart / "report.md").read_text()
-    assert "`--set similarity.text.samples=24` (not the study as written)" in markdown
+    assert "`--set similarity.text.samples=28` (not the study as written)" in markdown
     assert f"`{results['steps']['similarity/text']}`" in markdown  # the store key of every step read
     assert "`tiny.xitt` as written" in (report / "report.md").read_text()
