@@ -1,17 +1,22 @@
 """The summary in the terminal: gains, the best configuration per language, correlations,
-the English-vs-multilingual comparison and each measure's ranking quality."""
+the English-vs-multilingual comparison and each measure's ranking quality.
+
+Every table is laid out by ``layout.fit`` at the console's width: numbers are never cut,
+task and measure names are abbreviated only as far as needed and stay distinct, and every
+``n/a`` carries a numbered reason."""
 
 from __future__ import annotations
 
 from typing import Mapping
 
-from rich.console import Console, Group
-from rich.table import Table
+from rich.console import Console, Group, RenderableType
 from rich.text import Text
 
+from xitt.report.layout import Column, Notes, fit
 from xitt.report.results import StudyResults, best_configurations, gain_cells, targets, units, zero_shot_baseline
 
 SIGNIFICANCE = 0.05
+WIDTH = 100  # when no console says otherwise
 
 
 def _gain_style(gain: float, spread: float, largest: float) -> str:
@@ -22,57 +27,101 @@ def _gain_style(gain: float, spread: float, largest: float) -> str:
     return f"bold {colour}" if largest and abs(gain) >= largest / 2 else colour
 
 
-def gain_matrix(gains: Mapping) -> Table:
-    """Intermediate x target, seed-averaged zero-shot gain with its seed spread."""
+def gain_matrix(gains: Mapping, width: int = WIDTH) -> RenderableType:
+    """Intermediate x target, seed-averaged zero-shot gain with its seed spread; split over
+    several tables (each repeating the intermediate tasks) where the targets do not fit."""
     cells = gain_cells(gains)
     columns = targets(gains)
     seeds = max((r["seeds"] for r in gains["summary"]), default=0)
     largest = max((abs(r["gain"]) for r in gains["summary"]), default=0.0)
-    table = Table(title=f"zero-shot gain over no intermediate step (mean ± spread over {seeds} seed{'' if seeds == 1 else 's'})", title_justify="left")
-    table.add_column("intermediate", style="bold")
-    for target in columns:
-        table.add_column(f"{target} ({gains['metrics'].get(target, '')})", justify="right")
-    table.add_row(Text("baseline score", style="italic"), *[Text(f"{zero_shot_baseline(gains, t):.3f}", style="italic") for t in columns])
+    notes = Notes()
+    header = [Column("intermediate", label=True, justify="left", style="bold", repeat=True)]
+    header += [Column(f"{t}\n({gains['metrics'].get(t, '')})") for t in columns]
+    rows = [[Text("baseline score", style="italic"), *[Text(_number(zero_shot_baseline(gains, t)), style="italic") for t in columns]]]
     for unit in units(gains):
-        row = []
+        row: list = [unit]
         for target in columns:
             c = cells.get((unit, target))
-            row.append(Text(f"{c['gain']:+.3f} ±{c['spread']:.3f}", style=_gain_style(c["gain"], c["spread"], largest)) if c else "")
-        table.add_row(unit, *row)
-    return table
+            row.append(Text(f"{c['gain']:+.3f} ±{c['spread']:.3f}", style=_gain_style(c["gain"], c["spread"], largest)) if c
+                       else notes.na("not trained on this target"))
+        rows.append(row)
+    title = f"zero-shot gain over no intermediate step (mean ± spread over {seeds} seed{'' if seeds == 1 else 's'})"
+    return fit(title, header, rows, width, notes)
 
 
-def best_table(gains: Mapping) -> Table:
-    """Language x target: the best intermediate's score, and its gain over the baseline."""
+def best_table(gains: Mapping, width: int = WIDTH) -> RenderableType:
+    """Language x target: the best intermediate's score, and its gain over the baseline; the
+    best task of each target is named, whole, under the table."""
     best = best_configurations(gains)
     languages = sorted({lang for b in best for lang in b.scores})
-    table = Table(title="per-language score of the best intermediate task (gain over no intermediate step)", title_justify="left")
-    table.add_column("language", style="bold")
-    for b in best:
-        table.add_column(f"{b.target}\nbest: {b.intermediate}", justify="right")
+    notes = Notes()
+    header = [Column("language", label=True, justify="left", style="bold", repeat=True)] + [Column(b.target) for b in best]
+    rows = []
     for language in languages:
-        row = []
+        row: list = [language]
         for b in best:
             if language not in b.scores:
-                row.append("")
+                row.append(notes.na("the target is not evaluated in this language"))
                 continue
             change = b.scores[language] - b.baseline[language]
-            trained = " (train)" if language in b.train_languages else ""
+            trained = " T" if language in b.train_languages else ""
             row.append(Text(f"{b.scores[language]:.3f} ({change:+.3f}){trained}", style="dim" if trained else ""))
-        table.add_row(language, *row)
-    return table
+        rows.append(row)
+    caption = "best: " + ", ".join(f"{b.target} {b.intermediate}" for b in best)
+    if any(set(b.train_languages) & set(b.scores) for b in best):
+        caption += "\nT: a training language (not zero-shot)"
+    return fit("per-language score of the best intermediate task of each target (gain over no intermediate step)",
+               header, rows, width, notes, caption)
 
 
-def _ci(row: Mapping) -> str:
+def _ci(row: Mapping, result: Mapping, notes: Notes) -> str:
     low, high = row.get("ci_low"), row.get("ci_high")
-    return "n/a" if low is None or high is None else f"[{low:+.2f}, {high:+.2f}]"
+    return notes.na(_why_no_ci(row, result)) if low is None or high is None else f"[{low:+.2f}, {high:+.2f}]"
+
+
+UNDEFINED = "r is undefined (fewer than 3 points, or the gains or the similarities all equal)"
+
+
+def _why_no_ci(row: Mapping, result: Mapping) -> str:
+    """Why a row has no confidence interval, from what the row and its statement record."""
+    if "r" in row and row["r"] is None:
+        return row.get("reason") or UNDEFINED
+    test = row.get("test")
+    if test == "fisher z (independent samples)":
+        return "the two sets share fewer than 3 units, so Fisher's z test (independent samples) gives a p but no interval"
+    if test == "none":
+        return "the two sets share fewer than 3 units and Fisher's z needs more than 4 per set and |r| < 1: no test"
+    if row.get("ci_note"):
+        return row["ci_note"]
+    if not result.get("bootstrap"):
+        return "no bootstrap was asked for (add `with bootstrap(2000)` to the correlate statement)"
+    return "the bootstrap gave no interval (too few distinct resamples)"
+
+
+def _why_no_p(row: Mapping, result: Mapping) -> str:
+    if "r" in row and row["r"] is None:
+        return row.get("reason") or UNDEFINED
+    if row.get("test") == "none":
+        return _why_no_ci(row, result)
+    if not result.get("permutations"):
+        return "no permutations and no asymptotic test for this method"
+    return "no test could be run on these rows"
+
+
+def _p(value, row: Mapping, result: Mapping, notes: Notes) -> str:
+    return _number(value) if value is not None else notes.na(_why_no_p(row, result))
+
+
+def _p_adjusted(row: Mapping, result: Mapping, notes: Notes) -> Text:
+    significant = _significant(row)
+    return Text(_p(row.get("p_adjusted"), row, result, notes) + (" *" if significant else "  "), style="bold" if significant else "")
 
 
 def _significant(row: Mapping) -> bool:
     return row.get("p_adjusted") is not None and row["p_adjusted"] < SIGNIFICANCE
 
 
-def correlation_table(result: Mapping) -> Table:
+def correlation_table(result: Mapping, width: int = WIDTH) -> RenderableType:
     """Measure x group (x scope when sets are compared): r, CI, p and adjusted p; * when significant."""
     scopes = list(dict.fromkeys(r["scope"] for r in result["rows"]))
     level = round(100 * result.get("confidence", 0.95))
@@ -80,63 +129,53 @@ def correlation_table(result: Mapping) -> Table:
     several = len(methods) > 1  # one method: named in the title, not in a column
     title = (f"{'' if several else methods[0] + ' '}correlation of similarity with gain, per {result['per']} "
              f"({result['permutations']} permutations, {result['adjust']}-adjusted p, * below {SIGNIFICANCE})")
-    table = Table(title=title, title_justify="left")
-    columns = ["similarity", *(["method"] if several else []), *(["set"] if len(scopes) > 1 else []), result["per"],
-               "n", "r", f"{level}% CI", "p", "p adj"]
-    for column in columns:
-        table.add_column(column, justify="right" if column in ("n", "r", "p", "p adj") else "left", no_wrap=column.endswith("CI"),
-                         min_width=max(map(len, scopes)) if column == "set" else None)
+    notes = Notes()
+    columns = [Column("similarity", label=True, justify="left"), *([Column("method", label=True, justify="left")] if several else []),
+               *([Column("set", label=True, justify="left")] if len(scopes) > 1 else []), Column(result["per"], label=True, justify="left"),
+               Column("n"), Column("r"), Column(f"{level}% CI", justify="left"), Column("p"), Column("p adj")]
+    rows = []
     for r in result["rows"]:
-        significant = _significant(r)
-        table.add_row(
-            r["similarity"], *([r["method"]] if several else []), *([r["scope"]] if len(scopes) > 1 else []), str(r["group"]), str(r["n"]),
-            _number(r["r"], signed=True), _ci(r), _number(r["p"]),
-            Text(_number(r["p_adjusted"]) + (" *" if significant else "  "), style="bold" if significant else ""),
-        )
-    if any(r["r"] is None for r in result["rows"]):
-        table.caption, table.caption_justify = "n/a: r is undefined there (fewer than 3 points, or gains or similarities all equal)", "left"
-    return table
+        r_text = _number(r["r"], signed=True) if r["r"] is not None else notes.na(r.get("reason") or UNDEFINED)
+        rows.append([r["similarity"], *([r["method"]] if several else []), *([r["scope"]] if len(scopes) > 1 else []), str(r["group"]),
+                     str(r["n"]), r_text, _ci(r, result, notes), _p(r["p"], r, result, notes), _p_adjusted(r, result, notes)])
+    return fit(title, columns, rows, width, notes)
 
 
-def comparison_table(result: Mapping) -> Table | None:
+def comparison_table(result: Mapping, width: int = WIDTH) -> RenderableType | None:
     """r in one intermediate set vs the other, the difference with its CI and adjusted p.
-
-    The method goes into the title when every row shares it, so the table fits 100 columns.
-    """
+    The method goes into the title when every row shares it."""
     if not result["comparisons"]:
         return None
     first = result["comparisons"][0]
     methods = sorted({c["method"] for c in result["comparisons"]})
     shared = f" ({methods[0]})" if len(methods) == 1 else ""
-    table = Table(title=f"does the correlation change? {first['left']} vs {first['right']} intermediate tasks{shared}",
-                  title_justify="left")
-    columns = ["similarity", *(["method"] if not shared else []), result["per"],
-               f"r {first['left']}", f"r {first['right']}", "difference", "CI", "p adj"]
-    for column in columns:
-        table.add_column(column, justify="left" if column in ("similarity", "method", result["per"], "CI") else "right", no_wrap=column == "CI")
-    for c in result["comparisons"]:
-        significant = _significant(c)
-        table.add_row(c["similarity"], *([c["method"]] if not shared else []), str(c["group"]), _number(c["r_left"], True),
-                      _number(c["r_right"], True), _number(c["difference"], True), _ci(c),
-                      Text(_number(c.get("p_adjusted")) + (" *" if significant else "  "), style="bold" if significant else ""))
-    return table
+    level = round(100 * result.get("confidence", 0.95))
+    notes = Notes()
+    columns = [Column("similarity", label=True, justify="left"), *([Column("method", label=True, justify="left")] if not shared else []),
+               Column(result["per"], label=True, justify="left"), Column(f"r\n{first['left']}"), Column(f"r\n{first['right']}"),
+               Column("difference"), Column(f"{level}% CI", justify="left"), Column("p adj")]
+    rows = [[c["similarity"], *([c["method"]] if not shared else []), str(c["group"]), _number(c["r_left"], True),
+             _number(c["r_right"], True), _number(c["difference"], True), _ci(c, result, notes), _p_adjusted(c, result, notes)]
+            for c in result["comparisons"]]
+    return fit(f"does the correlation change? {first['left']} vs {first['right']} intermediate tasks{shared}", columns, rows, width, notes)
 
 
-def ranking_table(result: Mapping) -> Table | None:
+def ranking_table(result: Mapping, width: int = WIDTH) -> RenderableType | None:
     """Each measure as a selector of intermediate tasks, averaged over targets (Poth et al. 2021)."""
     means = [r for r in result.get("ranking", []) if r["target"] == "mean"]
     if not means:
         return None
     k = top_k(result)
     cut = "" if k != "k" else f"; k = min({means[0]['k']}, candidates)"
-    table = Table(title=f"ranking quality of each measure (mean over {means[0]['n']} targets; regret in % of the best score{cut})",
-                  title_justify="left")
-    for column in ("similarity", "set", f"NDCG@{k}", "regret@1", f"regret@{k}", "rank of best"):
-        table.add_column(column, justify="left" if column in ("similarity", "set") else "right")
-    for r in means:
-        table.add_row(r["similarity"], r["scope"], _number(r["ndcg_at_k"]), _number(r["regret_at_1"], digits=1),
-                      _number(r["regret_at_k"], digits=1), _number(r["best_rank"], digits=1))
-    return table
+    columns = [Column("similarity", label=True, justify="left"), Column("set", label=True, justify="left"), Column(f"NDCG@{k}"),
+               Column("regret@1"), Column(f"regret@{k}"), Column("rank of\nbest")]
+    notes = Notes()
+    undefined = "no target had a defined ranking for this measure (its similarities all equal)"
+    rows = [[r["similarity"], r["scope"], *(_number(r[f], digits=d) if r[f] is not None else notes.na(undefined)
+                                            for f, d in (("ndcg_at_k", 3), ("regret_at_1", 1), ("regret_at_k", 1), ("best_rank", 1)))]
+            for r in means]
+    return fit(f"ranking quality of each measure (mean over {means[0]['n']} targets; regret in % of the best score{cut})",
+               columns, rows, width, notes)
 
 
 def top_k(result: Mapping) -> str:
@@ -151,16 +190,16 @@ def _number(value: float | None, signed: bool = False, digits: int = 3) -> str:
     return f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
 
 
-def summary(study: StudyResults) -> Group:
-    """Every table of one study, in reading order."""
-    parts = [gain_matrix(study.gains), best_table(study.gains)]
+def summary(study: StudyResults, width: int = WIDTH) -> Group:
+    """Every table of one study, in reading order, laid out for ``width`` columns."""
+    parts = [gain_matrix(study.gains, width), best_table(study.gains, width)]
     for result in study.correlations:
-        parts.append(correlation_table(result))
-        parts.extend(t for t in (comparison_table(result), ranking_table(result)) if t is not None)
+        parts.append(correlation_table(result, width))
+        parts.extend(t for t in (comparison_table(result, width), ranking_table(result, width)) if t is not None)
     return Group(*parts)
 
 
 def render_summary(console: Console, study: StudyResults) -> None:
     if study.label:
         console.print(f"[bold]grid point {study.label}[/]")
-    console.print(summary(study))
+    console.print(summary(study, console.width))
