@@ -124,3 +124,21 @@ def test_live_entries_are_those_whose_lock_is_held(tmp_path):
     holder.join()
     os.utime(entry.path, (0, 0))  # old enough to sweep
     assert live(tmp_path) == [] and not any(tmp_path.iterdir())
+
+
+def test_a_plan_while_another_host_writes_reads_but_writes_nothing(tmp_path):
+    from xitt.engine.plan import Keyer
+
+    data = tmp_path / "data.txt"
+    data.write_text("x\n")
+    holder = FORK.Process(target=_hold, args=(str(tmp_path / ".xitt" / "runs"), "alpha"))
+    holder.start()
+    with Store(tmp_path) as store:
+        _wait_for(lambda: [e for e in live(store.runs) if e.host == "alpha"])
+        keyer = Keyer(store)  # e.g. `xitt status` on a login node while a cluster job runs
+        fingerprint = keyer.external.path(str(data))
+        assert len(fingerprint) == 40 and store.file_hash(str(data)) is None
+        os.kill(holder.pid, signal.SIGKILL)
+        holder.join()
+        Keyer(store).external.path(str(data))
+        assert store.file_hash(str(data)) is not None  # alpha is gone: the hash is remembered

@@ -26,9 +26,10 @@ MISSING = "missing"
 class Fingerprints:
     """Fingerprints of paths, computed at most once per instance (one plan), remembered in ``store``."""
 
-    def __init__(self, store, verify: bool = False):
+    def __init__(self, store, verify: bool = False, remember: bool = True):
         self.store = store
         self.verify = verify
+        self.remember = remember  # False while another host writes the store: its index is theirs
         self._paths: dict[str, str] = {}
         self.rehashed: list[str] = []  # files read in full this time (new, touched, or verify)
         self.replaced: list[str] = []  # files whose content changed though size and mtime did not
@@ -70,7 +71,7 @@ class Fingerprints:
         self.rehashed.append(path)
         if remembered is not None and remembered[:2] == stamp and remembered[2] != digest:
             self.replaced.append(path)
-        if remembered != [*stamp, digest]:
+        if self.remember and remembered != [*stamp, digest]:
             self.store.remember_file_hash(path, [*stamp, digest])
         return digest
 

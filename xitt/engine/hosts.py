@@ -134,14 +134,20 @@ def _read(path: Path) -> Entry | None:
     return Entry(str(data.get("host")), int(data.get("pid", 0)), float(data.get("since", 0)), dict(data.get("info") or {}), path)
 
 
+def other_hosts(directory: Path) -> list[Entry]:
+    """The live entries of ``directory`` from other hosts than this one."""
+    me = this_host()
+    return [e for e in live(directory, sweep=False) if e.host != me]
+
+
 def refuse_other_hosts(directory: Path, store: Path, what: str) -> None:
     """Raise UserError when a process on another host is running on this store now.
 
     The index is SQLite (diskcache), whose locking is not safe between hosts on a shared
     filesystem; one host at a time writes a store. Workers of a Dask cluster never touch the
     index (they write only temporary directories), so a cluster's run has one host here."""
-    me = this_host()
-    others = [e for e in live(directory) if e.host != me]
+    live(directory)  # sweep stale entries
+    others = other_hosts(directory)
     if not others:
         return
     first = others[0]

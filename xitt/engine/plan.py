@@ -16,6 +16,7 @@ from typing import Any, Mapping
 from xitt.engine.code import changed_files
 from xitt.engine.fingerprints import Fingerprints, changed_paths
 from xitt.engine.graph import Graph, Step
+from xitt.engine.hosts import other_hosts
 from xitt.engine.keys import hash_struct, step_key
 from xitt.engine.libraries import keyed_versions
 from xitt.engine.registry import get_op
@@ -75,7 +76,9 @@ class Keyer:
 
     def __init__(self, store: Store, verify: bool = False):
         self.store = store
-        self.external = Fingerprints(store, verify)
+        # A plan writes nothing to an index another host is writing (a login node's `xitt status`
+        # while a cluster job runs): the hashes of changed input files are then only computed.
+        self.external = Fingerprints(store, verify, remember=not other_hosts(store.runs))
         self.kept = store.kept_libraries()
         self._ops: dict[str, tuple[str, dict[str, str]]] = {}
 
