@@ -108,8 +108,17 @@ class Share:
         return self._threads
 
 
-def limit_pools(threads: int):
-    """Hold the native thread pools already loaded (OpenMP, BLAS) to ``threads`` for a with-block."""
-    from threadpoolctl import threadpool_limits
+_POOLS: dict = {"modules": -1, "controller": None}
 
-    return threadpool_limits(limits=threads)
+
+def limit_pools(threads: int):
+    """Hold the native thread pools already loaded (OpenMP, BLAS) to ``threads`` for a with-block.
+    The pools are found again only when modules were imported since (finding them reads
+    /proc/self/maps, about a millisecond)."""
+    import sys
+
+    from threadpoolctl import ThreadpoolController
+
+    if _POOLS["modules"] != len(sys.modules):
+        _POOLS["controller"], _POOLS["modules"] = ThreadpoolController(), len(sys.modules)
+    return _POOLS["controller"].limit(limits=threads)
