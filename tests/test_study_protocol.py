@@ -148,3 +148,109 @@ def test_patience_at_its_default_changes_no_step_key(tmp_path):
     assert all("patience" not in s.params.get("train", {}) for s in steps)
     patient = _check(tmp_path, TINY.replace("train target(lr: 1e-3,", "train target(patience: 2, lr: 1e-3,")).graph.steps
     assert any(s.params.get("train", {}).get("patience") == 2 for s in patient)
+
+
+# --- partial data: plan says what is missing, the study runs on the rest ----------------------------
+
+PARTIAL = """\
+experiment partial
+model base = hf("ckpt")
+tasks english = hub.{mnli, ccg} @ en
+tasks multi = hub.xnli_translate_train @ {en, de, fr}
+tasks targets = hub.{panx @ {en, de, fr}, xquad @ {en, de, zh}, tatoeba @ {de}} train @ en eval @ *
+data mnli = local("data/mnli_{split}.jsonl")
+data xnli_translate_train = local("data/mt.{language}.tsv")
+data squad_v1 = local("data/squad_{split}.json")
+data panx = local("data/panx.{language}.{split}")
+data xquad = local("data/xquad.{language}.json")
+data tatoeba = local("data/tatoeba.{code}-eng")
+"""
+
+
+def _partial(tmp_path):
+    for name in ("mnli_train.jsonl", "mt.en.tsv", "mt.de.tsv", "squad_train.json", "panx.en.train", "panx.en.dev",
+                 "panx.en.test", "panx.de.test", "xquad.en.json", "xquad.de.json"):
+        (tmp_path / "data").mkdir(exist_ok=True)
+        (tmp_path / "data" / name).write_text("", encoding="utf-8")
+    (tmp_path / "partial.xitt").write_text(PARTIAL, encoding="utf-8")
+    from xitt.compile.coverage import data_probe, restrict
+    from xitt.lang import load_program
+
+    program = load_program(tmp_path / "partial.xitt")
+    return program, *restrict(program, data_probe(program))
+
+
+def test_missing_data_is_listed_and_the_study_narrowed_to_the_rest(tmp_path):
+    from xitt.compile import compile_program
+
+    program, narrowed, coverage = _partial(tmp_path)
+    missing = {(m.task, m.language, m.split) for m in coverage.missing}
+    assert missing == {("ccg", "en", "train"),  # no hub copy, no data statement
+                       ("mnli", "en", "dev"), ("squad_v1", "en", "dev"),  # dev sets: the last weights are kept
+                       ("xnli_translate_train", "fr", "train"),
+                       ("panx", "fr", "test"), ("xquad", "zh", "test"),
+                       ("tatoeba", "de", "test")}  # the pair of files is not there
+    assert all("does not exist" in m.reason or "no hub copy" in m.reason for m in coverage.missing)
+    assert coverage.targets["panx"] == {"status": "partial", "why": "scored on 2 of 3 languages", "missing": ["panx fr test"],
+                                        "languages": ["en", "de"]}
+    assert coverage.targets["tatoeba"]["status"] == "not run"
+    assert coverage.units["ccg@en"]["status"] == "not run"
+    assert coverage.units["xnli_translate_train@en+de+fr"]["status"] == "partial"
+    assert set(coverage.selection) == {"unit mnli@en", "target xquad"}
+    steps = {s.id: s for s in compile_program(narrowed, coverage).graph.steps}
+    assert steps["target/panx/none/seed=1"].params["eval_languages"] == ["en", "de"]
+    assert steps["target/xquad/none/seed=1"].params["eval_languages"] == ["en", "de"]
+    assert "dev" not in steps["target/xquad/none/seed=1"].inputs  # SQuAD's dev file is missing: no selection
+    assert steps["target/panx/none/seed=1"].inputs["dev"] == ("data/panx/en/dev",)
+    assert not any(s.startswith(("target/tatoeba", "intermediate/ccg")) for s in steps)
+    assert steps["intermediate/xnli_translate_train@en+de/seed=1"].params["languages"] == ["en", "de"]
+    assert steps["gains"].params["coverage"] == coverage.to_json()
+    complete = compile_program(program)  # without a coverage the compiler makes every step
+    assert any(s.id.startswith("target/tatoeba") for s in complete.graph.steps)
+    assert "coverage" not in {s.id: s for s in complete.graph.steps}["gains"].params
+
+
+def test_plan_lists_what_is_missing_and_all_or_nothing_refuses(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    _partial(tmp_path)
+    env = {**os.environ, "COLUMNS": "200", "HF_HUB_OFFLINE": "1"}
+    plan = subprocess.run([sys.executable, "-m", "xitt.cli", "plan", "partial.xitt"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True)
+    assert plan.returncode == 0, plan.stdout + plan.stderr
+    assert "7 pieces of data are missing" in plan.stdout
+    assert "panx fr test: " in plan.stdout and "target tatoeba: not run" in plan.stdout
+    refused = subprocess.run([sys.executable, "-m", "xitt.cli", "run", "partial.xitt", "--all-or-nothing"], cwd=tmp_path,
+                             env=env, capture_output=True, text=True)
+    assert refused.returncode != 0 and "Traceback" not in refused.stderr
+    flat = " ".join((refused.stdout + refused.stderr).split())
+    assert "study partial is missing 7 pieces of data" in flat and "xquad zh test" in flat
+    assert not (tmp_path / ".xitt").exists() or not any((tmp_path / ".xitt").rglob("meta.json"))  # nothing ran
+
+
+def test_the_report_says_what_was_left_out():
+    from xitt.report.coverage import coverage_notes
+
+    gains = {"train_languages": {"panx": ["en"], "xnli": ["en"]}, "no_zero_shot": ["panx"],
+             "coverage": {"targets": {"xnli": {"status": "partial", "why": "scored on 2 of 3 languages",
+                                               "missing": ["xnli fr test"], "languages": ["en", "de"]}},
+                          "units": {"ccg@en": {"status": "not run", "why": "no training data", "missing": ["ccg en train"]}},
+                          "selection": {"target xquad": ["squad_v1 en dev"]}}}
+    notes = coverage_notes(gains)
+    assert notes == [
+        "target xnli: scored on en, de only (its score averages these languages; missing: xnli fr test)",
+        "intermediate ccg@en: not run, no training data: ccg en train",
+        "target xquad: no dev set (squad_v1 en dev), the last weights are kept",
+        "target panx: no zero-shot language was scored (only en, which it trains on), so it has no gain",
+    ]
+    assert coverage_notes({"train_languages": {}}) == []
+
+
+def test_a_target_scored_in_no_zero_shot_language_is_named_by_the_gains_step():
+    from xitt.ops.statistics import _unscored
+
+    runs = [{"task": "panx", "scores": {"en": 0.5}}, {"task": "xnli", "scores": {"en": 0.5, "de": 0.4}}]
+    assert _unscored(runs, [], {"panx": ["en"], "xnli": ["en"]}) == {"no_zero_shot": ["panx"]}
+    assert _unscored(runs[1:], [], {"xnli": ["en"]}) == {}

@@ -458,8 +458,10 @@ def test_phang2020_plans_offline_with_step_counts_per_op(tmp_path):
     per_op = result.stdout[result.stdout.index("steps per op"):]
     counts = {line.split("│")[1].strip(): int(line.split("│")[2]) for line in per_op.splitlines()
               if line.startswith("│")}
-    assert counts["model.hf"] == 1 and counts["train.intermediate"] == 10  # nine tasks and their mixture
-    assert counts["train.target"] == 9 * 11  # nine targets, after no / each of ten intermediate units
+    # CCGbank is not on the hub and its files are not here: plan says so, and the study runs without it
+    assert "ccg en train: " in " ".join(result.stdout.split()) and "does not exist" in result.stdout
+    assert counts["model.hf"] == 1 and counts["train.intermediate"] == 9  # eight tasks, and their mixture without CCG
+    assert counts["train.target"] == 9 * 10  # nine targets, after no / each of nine intermediate units
     assert counts["task.load"] > 100
 
 

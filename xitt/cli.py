@@ -20,12 +20,35 @@ from rich.table import Table
 from xitt.errors import ProgramError, UserError
 
 
-def _load(path: str, overrides: Sequence[str] = ()):
+def _load(path: str, overrides: Sequence[str] = (), complete: bool = False):
+    """The checked program and its graph, narrowed to the data that is there
+    (``xitt.compile.coverage``); with ``complete`` (``--all-or-nothing``) missing data is
+    an error instead."""
     from xitt.compile import compile_program
+    from xitt.compile.coverage import data_probe, restrict
     from xitt.lang import load_program
 
     program = load_program(path, overrides)
-    return program, compile_program(program)
+    narrowed, coverage = restrict(program, data_probe(program))
+    if complete and coverage:
+        raise coverage.error(program.name)
+    return program, compile_program(narrowed, coverage)
+
+
+def _coverage_lines(coverage) -> list[str]:
+    """What plan and run say of missing data: each (task, language, split) and why, then
+    what the study leaves out because of it."""
+    if not coverage:
+        return []
+    lines = [f"[yellow]{len(coverage.missing)} pieces of data are missing[/] (the study runs on the rest; "
+             "`run --all-or-nothing` refuses instead):"]
+    lines += [f"  {m.task} {m.language} {m.split}: {m.reason}" for m in coverage.missing]
+    for kind, notes in (("target", coverage.targets), ("unit", coverage.units)):
+        for name, note in notes.items():
+            detail = f": {', '.join(note['languages'])}" if note.get("languages") else ""
+            lines.append(f"  {kind} {name}: {note['status']} ({note['why']}{detail})")
+    lines += [f"  {name}: no dev set, the last weights are kept" for name in coverage.selection]
+    return lines
 
 
 def cmd_check(args: argparse.Namespace, console: Console) -> int:
@@ -35,6 +58,8 @@ def cmd_check(args: argparse.Namespace, console: Console) -> int:
         f"{sum(len(s.tasks) for s in program.sets('intermediate'))} intermediate tasks, "
         f"{sum(len(s.tasks) for s in program.sets('target'))} targets, {len(program.seeds)} seeds, {len(compiled.graph)} steps"
     )
+    if compiled.coverage:
+        console.print(f"[yellow]{len(compiled.coverage.missing)} pieces of data are missing[/]: `xitt plan {args.file}` lists them")
     return 0
 
 
@@ -44,6 +69,8 @@ def cmd_plan(args: argparse.Namespace, console: Console) -> int:
     from xitt.engine.store import Store
 
     _, compiled = _load(args.file, args.set)
+    for line in _coverage_lines(compiled.coverage):
+        console.print(line, highlight=False)
     with Store(Path(args.file).resolve().parent) as store:
         planned = plan(compiled.graph, store)
     if not console.is_terminal:  # piped or redirected: one whole line per step, for grep and scripts
@@ -89,7 +116,10 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
     from xitt.engine.scheduler import run
     from xitt.engine.store import Store
 
-    program, compiled = _load(args.file, args.set)
+    program, compiled = _load(args.file, args.set, complete=args.all_or_nothing)
+    if args.format != "json":
+        for line in _coverage_lines(compiled.coverage):
+            console.print(line, highlight=False)
     root = Path(args.file).resolve().parent
     with Store(root) as store:
         reporter = NullReporter() if args.quiet or args.format == "json" else RichReporter(console)
@@ -396,6 +426,8 @@ def build_parser() -> argparse.ArgumentParser:
         with_format.add_argument("--format", choices=("text", "json"), default="text",
                                  help="json: print only the machine-readable summary, for scripts")
     run_parser.add_argument("--keep-going", action="store_true", help="after a failure, go on with the steps that do not depend on it")
+    run_parser.add_argument("--all-or-nothing", action="store_true",
+                            help="refuse to run when any data is missing (by default the study runs on the data that is there)")
     run_parser.add_argument("--verify", action="store_true", help="re-hash every cached artifact before trusting it")
     run_parser.add_argument("--executor", choices=("local", "dask"), default="local", help="where steps run (default: this process)")
     run_parser.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address; without it a local cluster is started")

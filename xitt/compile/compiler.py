@@ -70,6 +70,7 @@ class Compiled:
     report: ReportSpec | None = None
     units: dict[str, dict] = field(default_factory=dict)
     families: tuple[Family, ...] = ()  # one per grid point; the first is ``gains``/``correlations``
+    coverage: object = None  # coverage.Coverage: the data known to be missing, and what it left out
 
 
 def unit_label(ref: TaskRef, all_languages: tuple[str, ...]) -> str:
@@ -151,11 +152,45 @@ def _checkpoint_files(name: str) -> tuple[str, ...]:
     return tuple(str(path) for path in cached_repo(name, "model"))
 
 
+def selection_keys(program: Program, task: str, languages, target: bool) -> list[tuple[str, str, str]]:
+    """The dev data that selects a real training step's weights (``select: best``), as
+    (task, language, split): the English dev set of the task ``selection_task`` names (a
+    target's own, or its last stage's; an intermediate task's own, English where it trains
+    on English). None where the files give no dev split (a local path without ``{split}``
+    or ``dev:``)."""
+    name = selection_task(real_task(task))
+    given = _local(program, name) if name is not None else None
+    if name is None or (given is not None and "{split}" not in given["path"] and "dev" not in given["splits"]):
+        return []
+    found = [language for language in languages if language in real_task(name).languages]
+    if not target and "en" in found:
+        found = ["en"]
+    return [(name, language, "dev") for language in found]
+
+
+def training_keys(task: str, languages, target: bool) -> list[tuple[str, str, str]]:
+    """The training data of a real task, as (task, language, split): a target's benchmark
+    stages, in order (none for retrieval scored untrained), an intermediate task's own (a
+    union's parts)."""
+    spec = real_task(task)
+    names = stages(spec) if target else (spec.parts or (task,))
+    return [(name, language, "train") for name in names for language in languages]
+
+
+def evaluation_keys(task: str, languages) -> list[tuple[str, str, str]]:
+    """A target's evaluation data per language, as (task, language, split); BUCC's dev split
+    beside its test split (its mining threshold is tuned on dev, language by language)."""
+    spec = real_task(task)
+    split = spec.protocol.eval_split if spec.protocol else "test"
+    tuned = (spec.protocol.dev_split,) if spec.protocol and spec.info.metric == "retrieval_f1" else ()
+    return [(task, language, s) for language in languages for s in (*tuned, split)]
+
+
 class _Data:
     """The ``task.load`` steps of a program, one per (task, language, split), made once."""
 
-    def __init__(self, program: Program, add):
-        self.program, self.add, self.made = program, add, set()
+    def __init__(self, program: Program, add, missing: frozenset = frozenset()):
+        self.program, self.add, self.made, self.missing = program, add, set(), missing
 
     def step(self, task: str, language: str, split: str) -> str:
         step_id = f"data/{task}/{language}/{split}"
@@ -169,37 +204,16 @@ class _Data:
         return step_id
 
     def training(self, task: str, languages, target: bool) -> tuple[str, ...]:
-        """The training data of a real task: a target's benchmark stages, in order (none
-        for retrieval scored untrained), an intermediate task's own (a union's parts)."""
-        spec = real_task(task)
-        names = stages(spec) if target else (spec.parts or (task,))
-        return tuple(self.step(name, language, "train") for name in names for language in languages)
+        return tuple(self.step(*key) for key in training_keys(task, languages, target))
 
     def selection(self, task: str, languages, target: bool) -> tuple[str, ...]:
-        """The dev data that selects a real training step's weights (``select: best``): the
-        English dev set of the task ``selection_task`` names (a target's own, or its last
-        stage's; an intermediate task's own, English where it trains on English). None
-        where the files give no dev split (a local path without ``{split}`` or ``dev:``)."""
-        name = selection_task(real_task(task))
-        if name is None or not self.has_splits(name):
-            return ()
-        found = [language for language in languages if language in real_task(name).languages]
-        if not target and "en" in found:
-            found = ["en"]
-        return tuple(self.step(name, language, "dev") for language in found)
-
-    def has_splits(self, task: str) -> bool:
-        """Whether a task's files tell its splits apart (the hub always does)."""
-        given = _local(self.program, task)
-        return given is None or "{split}" in given["path"] or "dev" in given["splits"]
+        """The load steps of ``selection_keys`` whose data is there (a missing dev set: the
+        last weights are kept)."""
+        return tuple(self.step(*key) for key in selection_keys(self.program, task, languages, target)
+                     if key not in self.missing)
 
     def evaluation(self, task: str, languages) -> tuple[str, ...]:
-        """A target's evaluation data per language; BUCC's dev split beside its test split
-        (its mining threshold is tuned on dev, language by language)."""
-        spec = real_task(task)
-        split = spec.protocol.eval_split if spec.protocol else "test"
-        tuned = (spec.protocol.dev_split,) if spec.protocol and spec.info.metric == "retrieval_f1" else ()
-        return tuple(self.step(task, language, s) for language in languages for s in (*tuned, split))
+        return tuple(self.step(*key) for key in evaluation_keys(task, languages))
 
 
 def _train_params(train: dict) -> dict:
@@ -236,11 +250,13 @@ def _inputs(program: Program, upstream: str, data: tuple[str, ...] = (), evaluat
     return inputs
 
 
-def compile_program(program: Program) -> Compiled:
+def compile_program(program: Program, coverage=None) -> Compiled:
+    """The graph of ``program``. ``coverage`` (``coverage.restrict``) says which data is
+    missing: its dev sets select nothing, and the gains step records what was left out."""
     all_languages = tuple(language_codes(program.world.params["languages"])) if program.world is not None else ()
     steps: list[Step] = []
     add = steps.append
-    data = _Data(program, add)
+    data = _Data(program, add, coverage.keys if coverage is not None else frozenset())
 
     if program.world is not None:
         add(Step("world", "world.generate", dict(program.world.params)))
@@ -323,7 +339,8 @@ def compile_program(program: Program) -> Compiled:
                     runs.append(_path("target", ref.task, source, point.intermediate_label, point.target_label, f"seed={seed}"))
 
     for label, (runs, baselines, rows) in families.items():
-        add(Step(_path("gains", label), "stats.gains", {"rows": rows}, {"runs": tuple(runs), "baselines": tuple(baselines)}))
+        noted = {"coverage": coverage.to_json()} if coverage else {}  # only then: no key changes for complete data
+        add(Step(_path("gains", label), "stats.gains", {"rows": rows, **noted}, {"runs": tuple(runs), "baselines": tuple(baselines)}))
 
     intermediates = list(units.values())
     target_specs = [
@@ -370,5 +387,6 @@ def compile_program(program: Program) -> Compiled:
 
     first = result[0]
     return Compiled(
-        program.name, Graph(tuple(steps)), first.gains, similarities, first.correlations, sets, program.report, units, tuple(result)
+        program.name, Graph(tuple(steps)), first.gains, similarities, first.correlations, sets, program.report, units, tuple(result),
+        coverage,
     )

@@ -35,7 +35,16 @@ def gains(ctx: StepContext) -> dict:
         "baseline": [{"target": t, "language": lang, "score": mean(v)} for (t, lang), v in baseline_scores.items()],
         "train_languages": sources,
         "metrics": {r["task"]: r["metric"] for r in runs},
+        **({"coverage": ctx.params["coverage"]} if "coverage" in ctx.params else {}),
+        **_unscored(runs, baselines, sources),
     }
+
+
+def _unscored(runs: list[dict], baselines: list[dict], sources: dict) -> dict:
+    """Targets scored in no zero-shot language (every evaluated language is one they were
+    trained in): no gain to report, said so rather than dropped."""
+    found = sorted({b["task"] for b in [*runs, *baselines] if not set(b["scores"]) - set(sources[b["task"]])})
+    return {"no_zero_shot": found} if found else {}
 
 
 def _study_data(params: dict, gain_result: dict, similarities: dict) -> "study.Data":

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Mapping
 
 from xitt.report import plots
+from xitt.report.coverage import coverage_notes
 from xitt.report.results import StudyResults, best_configurations
 from xitt.report.tables import write_tables
 from xitt.report.terminal import SIGNIFICANCE, top_k
@@ -116,6 +117,8 @@ def markdown(study: StudyResults, drawn: Mapping[str, list[Path]]) -> str:
         [u, *(f"{cells[(u, t)]['gain']:+.3f} ± {cells[(u, t)]['spread']:.3f}" if (u, t) in cells else "" for t in columns)]
         for u in sorted({r["intermediate"] for r in summary})])
     lines += [f"![zero-shot gains]({p.name})" for p in drawn["gains"]] + [""]
+    notes = coverage_notes(study.gains)
+    lines += ["## Left out (missing data)", "", *(f"- {note}" for note in notes), ""] if notes else []
     lines += ["## Best intermediate task per target, language by language", ""]
     lines += [f"![{p.stem}]({p.name})" for p in drawn["languages"]] + [""]
     lines += ["## Similarity measures", ""] + [f"![{p.stem}]({p.name})" for p in drawn["similarities"]] + [""]

@@ -12,6 +12,7 @@ from typing import Mapping
 from rich.console import Console, Group, RenderableType
 from rich.text import Text
 
+from xitt.report.coverage import coverage_notes
 from xitt.report.layout import Column, Notes, fit
 from xitt.report.results import StudyResults, best_configurations, gain_cells, targets, units, zero_shot_baseline
 
@@ -193,6 +194,7 @@ def _number(value: float | None, signed: bool = False, digits: int = 3) -> str:
 def summary(study: StudyResults, width: int = WIDTH) -> Group:
     """Every table of one study, in reading order, laid out for ``width`` columns."""
     parts = [gain_matrix(study.gains, width), best_table(study.gains, width)]
+    parts += [Text(f"left out: {note}", style="yellow") for note in coverage_notes(study.gains)]
     for result in study.correlations:
         parts.append(correlation_table(result, width))
         parts.extend(t for t in (comparison_table(result, width), ranking_table(result, width)) if t is not None)

@@ -151,6 +151,22 @@ def files_read(task: RealTask | str, language: str, split: str, source: Hub | Lo
     return hub.cached_repo(hub_id, "dataset")
 
 
+def unavailable(task: RealTask | str, language: str, split: str, source: Hub | Local | None = None,
+                *, root: Path | str = ".") -> str | None:
+    """Why `load` cannot read this request, known before reading anything: a local file that
+    is not there, or a task with no hub copy and no files. None when it may load (whether a
+    hub dataset can be reached is only known when its step runs)."""
+    task = get(task) if isinstance(task, str) else task
+    if isinstance(source, Local):
+        absent = next((path for path in files_read(task, language, split, source, root=root) if not path.exists()), None)
+        return f"{absent} does not exist" if absent is not None else None
+    if task.parts and source is None and split == "train":
+        return next((why for part in task.parts if (why := unavailable(part, language, "train", root=root))), None)
+    if source is None and task.source.hub_id is None:
+        return f"'{task.name}' has no hub copy and no data statement"
+    return None
+
+
 def _local_path(task: RealTask, language: str, split: str, source: Local, root: Path) -> tuple[Path, str, str]:
     """The file a `local(...)` source names for a language and split (the original where the
     release names English training data otherwise), the task's own language code, and the
