@@ -254,3 +254,38 @@ def test_a_target_scored_in_no_zero_shot_language_is_named_by_the_gains_step():
     runs = [{"task": "panx", "scores": {"en": 0.5}}, {"task": "xnli", "scores": {"en": 0.5, "de": 0.4}}]
     assert _unscored(runs, [], {"panx": ["en"], "xnli": ["en"]}) == {"no_zero_shot": ["panx"]}
     assert _unscored(runs[1:], [], {"xnli": ["en"]}) == {}
+
+
+# --- the mission's study on every XTREME-R target ------------------------------------------------
+
+def test_the_mission_study_checks_and_plans_offline(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    study = tmp_path / "xtreme_r_multilingual.xitt"
+    study.write_text((REPO / "experiments" / "xtreme_r_multilingual.xitt").read_text(encoding="utf-8"), encoding="utf-8")
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "HF_HOME": str(tmp_path / "hf"), "COLUMNS": "200"}
+    for command in ("check", "plan"):
+        done = subprocess.run([sys.executable, "-m", "xitt.cli", command, study.name], cwd=tmp_path, env=env,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0 and "Traceback" not in done.stderr, done.stdout + done.stderr
+    per_op = done.stdout[done.stdout.index("steps per op"):]
+    counts = {line.split("│")[1].strip(): int(line.split("│")[2]) for line in per_op.splitlines() if line.startswith("│")}
+    # no Mewsli-X files here: nine targets run, each after no intermediate and after each of the 12 units that
+    # have data (CCG's files are not here either), for three seeds
+    assert counts["train.target"] == 9 * 13 * 3 and counts["train.intermediate"] == 12 * 3
+    assert counts["stats.correlate"] == 2 and sum(op.startswith("similarity.") for op in counts) == 5
+    assert "target mewsli_x: not run" in done.stdout and "ccg en train" in done.stdout
+
+
+def test_the_mission_study_compares_english_with_multilingual_intermediate_tasks(tmp_path):
+    compiled = _check(tmp_path, (REPO / "experiments" / "xtreme_r_multilingual.xitt").read_text(encoding="utf-8"))
+    targets = {s.params["task"] for s in compiled.graph.steps if s.op == "train.target"}
+    assert targets == {"xnli", "xcopa", "udpos", "panx", "xquad", "mlqa", "tydiqa", "tatoeba", "mewsli_x", "lareqa"}
+    assert len(compiled.sets["english"]) == 9 and len(compiled.sets["multilingual"]) == 3
+    xnli_mt = next(u for u in compiled.units.values() if u.get("task") == "xnli_translate_train")
+    assert len(xnli_mt["languages"]) == 15  # every language XTREME translated MNLI into, and English
+    correlate = [s for s in compiled.graph.steps if s.op == "stats.correlate"]
+    assert {s.params["per"] for s in correlate} == {"target", "pooled"}
+    assert all(s.params["compare"] == [["english", "multilingual"]] for s in correlate)
