@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from xitt.report.coverage import coverage_notes
 from xitt.report.results import StudyResults, best_configurations
 from xitt.report.terminal import SIGNIFICANCE
 
@@ -22,6 +23,7 @@ def study_summary(study: StudyResults) -> dict:
         "steps": {step_id: study.keys[step_id] for step_id in study.step_ids()},
         "gains": [dict(r) for r in study.gains["summary"]],
         "best": [b.to_json() for b in best_configurations(study.gains)],
+        "left_out": coverage_notes(study.gains),  # missing data, targets scored in no zero-shot language
         "correlations": [
             {
                 "step": step_id, "per": result["per"], "adjust": result["adjust"],
