@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO
+from tests.test_real_study import _checkpoint, _step_results
 
 FIXTURES = REPO.parent / "shared" / "fixtures"
 pytestmark = pytest.mark.skipif(not FIXTURES.is_dir(), reason="needs the real-format samples in ../shared/fixtures")
@@ -157,19 +158,8 @@ def _mewsli(directory: Path) -> None:
            "".join(json.dumps({"entity_id": q, "title": t, "description": d}) + "\n" for q, t, d in entities))
 
 
-def _step_results(root: Path, op: str) -> dict[str, dict]:
-    found = {}
-    for meta in (root / ".xitt").rglob("meta.json"):
-        data = json.loads(meta.read_text(encoding="utf-8"))
-        if data.get("op") == op:
-            found[data["step"]] = json.loads((meta.parent / "result.json").read_text(encoding="utf-8"))
-    return found
-
-
 @pytest.fixture(scope="module")
 def study(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
-    from tests.test_real_study import _checkpoint
-
     root = tmp_path_factory.mktemp("xtreme_r")
     _data(root / "data")
     _checkpoint(root / "ckpt")
