@@ -112,7 +112,8 @@ def _per_op(planned) -> Table:
 def cmd_run(args: argparse.Namespace, console: Console) -> int:
     began = time.perf_counter()
     import xitt.ops  # noqa: F401  (registers the ops)
-    from xitt.engine.display import NullReporter, RichReporter
+    from xitt.engine.capture import display_stream
+    from xitt.engine.display import NullReporter, PlainReporter, RichReporter
     from xitt.engine.scheduler import run
     from xitt.engine.store import Store
 
@@ -122,13 +123,21 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
             console.print(line, highlight=False)
     root = Path(args.file).resolve().parent
     with Store(root) as store:
-        reporter = NullReporter() if args.quiet or args.format == "json" else RichReporter(console)
+        # The display writes to a copy of stdout: what a step prints goes to its log (capture.py).
+        stream = None if args.quiet or args.format == "json" else display_stream()
+        if stream is None:
+            reporter = NullReporter() if args.quiet or args.format == "json" else RichReporter(console)
+        else:
+            shown = Console(file=stream, width=console.width if not console.is_terminal else None)
+            reporter = RichReporter(shown) if shown.is_terminal else PlainReporter(stream)
         executor = _executor(args)
         try:
             summary = run(compiled.graph, store, reporter, executor, keep_going=args.keep_going, verify=args.verify,
                           threads=args.threads)
         finally:
             executor.close()
+            if stream is not None:
+                stream.close()
         studies = _studies(compiled, summary.keys, store, args)
     directory = _report_dir(root / compiled.report.path, args.set) if compiled.report is not None else None
     _show(args, console, compiled.name, studies, root, directory, len(summary.executed), len(summary.cached), began)

@@ -1,11 +1,18 @@
-"""The live view of a run: steps done / cached / running / left, and the running step's own bar.
+"""What a run shows while it runs: on a terminal, the live view (steps done / cached /
+running / left, and the running step's own bar); in a file or a pipe, plain timestamped
+lines (``PlainReporter``).
 
 Rendering only; the scheduler tells a ``Reporter`` what happens and never draws itself.
 """
 
 from __future__ import annotations
 
-from typing import Mapping, Protocol, Sequence
+import os
+import sys
+import threading
+import time
+from datetime import datetime
+from typing import IO, Mapping, Protocol, Sequence
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
@@ -107,3 +114,85 @@ class RichReporter:
 
 def _short(text: str, width: int = 48) -> str:
     return text if len(text) <= width else "…" + text[-(width - 1):]
+
+
+PROGRESS_SECONDS = float(os.environ.get("XITT_PROGRESS_SECONDS", "60"))
+
+
+class PlainReporter:
+    """For a log file or a pipe: one timestamped line when a step starts, at least one every
+    ``interval`` seconds while it runs (with its progress when it reports any), and one when
+    it ends; no cursor movement, no bars. A background thread writes the lines of steps that
+    report nothing for a long time."""
+
+    def __init__(self, stream: IO[str] | None = None, interval: float = PROGRESS_SECONDS):
+        self.stream = stream or sys.stdout
+        self.interval = interval
+        self.lock = threading.Lock()  # one line at a time
+        self.state = threading.Lock()  # ``running`` is read by the beat thread
+        self.running: dict[str, dict] = {}  # step id -> started, last line time, last progress
+        self.counts = {"ran": 0, "cached": 0, "failed": 0}
+        self.total = 0
+        self.stopped = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def _line(self, text: str) -> None:
+        with self.lock:
+            self.stream.write(f"{datetime.now().strftime('%Y-%m-%d %H:%M:%S')} {text}\n")
+            self.stream.flush()
+
+    def start(self, planned: Sequence) -> None:
+        self.total = len(planned)
+        self._line(counts_line(planned))
+        self.thread = threading.Thread(target=self._beat, name="xitt-progress", daemon=True)
+        self.thread.start()
+
+    def step_started(self, step: Step) -> None:
+        now = time.monotonic()
+        with self.state:
+            self.running[step.id] = {"started": now, "said": now, "progress": ""}
+        done = self.counts["ran"] + self.counts["cached"]
+        self._line(f"started  {step.id} ({step.op}); {done} of {self.total} steps done")
+
+    def step_progress(self, step: Step, done: int, total: int, metrics: Mapping[str, float]) -> None:
+        state = self.running.get(step.id)
+        if state is None:
+            return
+        state["progress"] = f"{done}/{total}" + (f"  {format_metrics(metrics)}" if metrics else "")
+        if time.monotonic() - state["said"] >= self.interval:
+            self._say(step.id, state)
+
+    def _say(self, step_id: str, state: dict) -> None:
+        now = time.monotonic()
+        state["said"] = now
+        self._line(f"running  {step_id}: {_duration(now - state['started'])}" + (f", {state['progress']}" if state["progress"] else ""))
+
+    def _beat(self) -> None:
+        """Every step that has been silent for ``interval`` seconds gets a line."""
+        while not self.stopped.wait(min(self.interval, 1.0) / 4):
+            with self.state:
+                running = list(self.running.items())
+            for step_id, state in running:
+                if time.monotonic() - state["said"] >= self.interval:
+                    self._say(step_id, state)
+
+    def step_finished(self, step: Step, status: str, seconds: float) -> None:
+        self.counts[status] += 1
+        with self.state:
+            self.running.pop(step.id, None)
+        if status == "ran":
+            self._line(f"finished {step.id} in {_duration(seconds)}")
+        elif status == "failed":
+            self._line(f"FAILED   {step.id}")
+
+    def finish(self) -> None:
+        self.stopped.set()
+        if self.thread is not None:
+            self.thread.join()
+        failed = f", {self.counts['failed']} failed" if self.counts["failed"] else ""
+        self._line(f"{self.counts['ran']} steps ran, {self.counts['cached']} cached{failed}")
+
+
+def _duration(seconds: float) -> str:
+    minutes, rest = divmod(int(round(seconds)), 60)
+    return f"{minutes}m{rest:02d}s" if minutes else f"{seconds:.1f}s"

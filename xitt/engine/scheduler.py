@@ -13,6 +13,7 @@ import time
 import uuid
 from collections import deque
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Mapping
 
 from xitt.engine.display import NullReporter, Reporter
@@ -151,8 +152,9 @@ class _Run:
             self._fail(step, key, error.message, f"{error.message}\n{error.hint}\n")
             return []
         op = get_op(step.op)
+        (self.store.logs / f"{key}.log").unlink(missing_ok=True)  # an earlier attempt's output: this one writes its own
         job = Job(step.id, key, op.fn, step.params, inputs, self.store.new_temp_dir(key), dict(op.resources),
-                  self.threads, getattr(self.executor, "jobs", 1), self.run_id)
+                  self.threads, getattr(self.executor, "jobs", 1), self.run_id, self.store.logs / f"{key}.log")
         self.running[step.id] = _Running(step, key, fingerprint, lock, job)
         self.reporter.step_started(step)
         self.executor.submit(job, lambda done, total, metrics: self.reporter.step_progress(step, done, total, metrics))
@@ -180,7 +182,8 @@ class _Run:
                     self.store.discard(running.job.out_dir)
                     self._fail(running.step, running.key, result.error, result.log or "")
                     continue
-                record = self.store.commit(running.key, running.job.out_dir, result.result or {}, self._meta(running, result))
+                record = self.store.commit(running.key, running.job.out_dir, result.result or {},
+                                           {**self._meta(running, result), **_output_log(running.job.log)})
                 self.distrust.discard(running.key)
             finally:
                 running.lock.release()
@@ -245,7 +248,9 @@ class _Run:
 
     def _fail(self, step: Step, key: str, error: str, log: str) -> None:
         path = self.store.logs / f"{key}.log"
-        path.write_text(f"step {step.id}\nop {step.op}\nkey {key}\n\n{log}", encoding="utf-8")
+        printed = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
+        printed = f"\n--- what the step printed ---\n{printed}" if printed else ""
+        path.write_text(f"step {step.id}\nop {step.op}\nkey {key}\n\n{log}{printed}", encoding="utf-8")
         self.store.record_failure(step.id, {"key": key, "op": step.op, "error": error, "log": str(path), "time": now_iso()})
         self.summary.failed[step.id] = error
         self.logs[step.id] = str(path)
@@ -300,6 +305,17 @@ def run(
     if summary.failed:
         raise StepFailed(summary, state.logs)
     return summary
+
+
+def _output_log(path: Path | None) -> dict[str, str]:
+    """The provenance entry for what a step printed: its log's path, or nothing (and no file)
+    when it printed nothing."""
+    if path is None or not path.is_file():
+        return {}
+    if path.stat().st_size == 0:
+        path.unlink()
+        return {}
+    return {"output_log": str(path)}
 
 
 def dependents_of(graph: Graph, step_ids) -> set[str]:

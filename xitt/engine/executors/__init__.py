@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Protocol
 
+from xitt.engine.capture import captured
 from xitt.engine.provenance import now_iso
 from xitt.engine.registry import OpFn, ProgressFn, StepContext
 from xitt.engine.threads import Share, limit_pools
@@ -30,6 +31,7 @@ class Job:
     threads: int | None = None  # the run's --threads (None: a fair share of the machine it runs on)
     jobs: int = 1  # steps the run computes at once on one machine, sharing ``threads``
     run: str = ""  # the run's id: its own steps do not count as "other runs" for the share
+    log: Path | None = None  # where the step's own stdout and stderr go (see capture.py); None: left alone
 
 
 @dataclass(frozen=True)
@@ -53,9 +55,10 @@ def _describe(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-def execute(job: Job, progress: ProgressFn = lambda done, total, metrics: None) -> JobResult:
-    """Run a job's op where we are (driver or worker); an exception becomes a failed result."""
-    with Share(job.threads, job.jobs, job.run) as share, limit_pools(share.threads):
+def execute(job: Job, progress: ProgressFn = lambda done, total, metrics: None, capture: bool = False) -> JobResult:
+    """Run a job's op where we are (driver or worker); an exception becomes a failed result.
+    ``capture``: what the step prints goes to ``job.log``, not to the terminal."""
+    with captured(job.log if capture else None), Share(job.threads, job.jobs, job.run) as share, limit_pools(share.threads):
         ctx = StepContext(step_id=job.step_id, params=job.params, inputs=job.inputs, out_dir=job.out_dir, progress=progress,
                           threads=share.threads, threads_now=share.now)
         started, clock = now_iso(), time.perf_counter()

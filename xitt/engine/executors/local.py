@@ -23,7 +23,7 @@ class LocalExecutor:
 
     def wait(self) -> list[JobResult]:
         job, progress = self._queue.popleft()
-        return [execute(job, progress)]
+        return [execute(job, progress, capture=True)]  # in this process: keep library chatter out of the display
 
     def in_flight(self) -> int:
         return len(self._queue)

@@ -1,0 +1,96 @@
+"""Progress that fits where it goes, and a step's own output kept out of it: plain
+timestamped lines in a file or a pipe (one at least every interval of a long step), and
+whatever a step prints (stdout, stderr, C-level writes, logging) in its log."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import os
+import re
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.conftest import REPO
+from xitt.engine.display import PlainReporter
+from xitt.engine.graph import Graph, Step
+from xitt.engine.registry import StepContext, op
+from xitt.engine.scheduler import StepFailed, run
+from xitt.engine.store import Store
+
+STAMP = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d ")
+CHATTY = logging.getLogger("display_test_library")
+CHATTY.addHandler(logging.StreamHandler(sys.__stderr__))  # bound at import, as libraries do (a CLI has no other stderr then)
+CHATTY.propagate = False
+
+
+@op("display.slow")
+def slow(ctx: StepContext) -> dict:
+    time.sleep(ctx.params["seconds"])  # reports no progress at all
+    return {"done": True}
+
+
+@op("display.chatty")
+def chatty(ctx: StepContext) -> dict:
+    print("Some weights of the checkpoint were not used: lm_head.dense.weight")
+    sys.stderr.write("Map: 100%|##########| 60/60 [00:00<00:00]\n")
+    os.write(1, b"written by C code to fd 1\n")
+    os.write(2, b"written by C code to fd 2\n")
+    CHATTY.warning("a library warning")
+    if ctx.params.get("fail"):
+        raise RuntimeError("boom")
+    return {"done": True}
+
+
+def test_a_silent_long_step_gets_a_timestamped_line_every_interval(tmp_path):
+    out = io.StringIO()
+    with Store(tmp_path) as store:
+        run(Graph((Step("slow", "display.slow", {"seconds": 1.3}),)), store, PlainReporter(out, interval=0.25))
+    lines = out.getvalue().splitlines()
+    assert lines and all(STAMP.match(line) for line in lines)
+    assert "started  slow (display.slow)" in lines[1] and "finished slow" in lines[-2]
+    assert len([line for line in lines if "running  slow:" in line]) >= 3  # 1.3 s at one line per 0.25 s
+    assert lines[-1].endswith("1 steps ran, 0 cached") and "\x1b" not in out.getvalue()
+
+
+def test_what_a_step_prints_goes_to_its_log_not_into_the_display(tmp_path, capfd):
+    out = io.StringIO()
+    with Store(tmp_path) as store:
+        summary = run(Graph((Step("chatty", "display.chatty", {}),)), store, PlainReporter(out, interval=60))
+        meta = store.get(summary.keys["chatty"]).meta
+    printed = capfd.readouterr()
+    shown = out.getvalue() + printed.out + printed.err
+    for text in ("lm_head", "Map: 100%", "C code to fd 1", "C code to fd 2", "a library warning"):
+        assert text not in shown
+    log = open(meta["output_log"]).read()
+    for text in ("lm_head", "Map: 100%", "C code to fd 1", "C code to fd 2", "a library warning"):
+        assert text in log
+    print("after the step, output is where it was")
+    assert "output is where it was" in capfd.readouterr().out
+
+
+def test_a_failed_step_log_has_the_traceback_and_what_it_printed(tmp_path):
+    with Store(tmp_path) as store, pytest.raises(StepFailed) as caught:
+        run(Graph((Step("chatty", "display.chatty", {"fail": True}),)), store, PlainReporter(io.StringIO()))
+        assert store  # unreachable
+    log = open(re.search(r"log: (\S+)\)", caught.value.message).group(1)).read()
+    assert "RuntimeError: boom" in log and "what the step printed" in log and "lm_head" in log
+
+
+def test_cli_run_into_a_file_prints_plain_timestamped_lines(tiny_study, tmp_path):
+    env = {**os.environ, "XITT_PROGRESS_SECONDS": "0.02", "PYTHONPATH": str(REPO)}
+    with open(tmp_path / "run.log", "w") as log:
+        done = subprocess.run([sys.executable, "-m", "xitt.cli", "run", tiny_study, "--set", "similarity.text.samples=30"],
+                              stdout=log, stderr=subprocess.PIPE, text=True, cwd=REPO, env=env)
+    assert done.returncode == 0, done.stderr
+    text = (tmp_path / "run.log").read_text()
+    assert "\x1b[" not in text  # no cursor movement or colour codes in a file
+    progress = [line for line in text.splitlines() if STAMP.match(line)]
+    assert any("started  similarity/text" in line for line in progress)
+    assert any("finished similarity/text" in line for line in progress)
+    assert any("running  similarity/text" in line for line in progress)  # at the (tiny) interval
+    assert "report:" in text
