@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from dataclasses import replace
@@ -721,6 +722,22 @@ def test_one_bf16_training_step_on_cuda(tokenizer, world):
     assert not torch.equal(encoder.encoder.layer[0].output.dense.weight, before)
     assert encoder.encoder.layer[0].output.dense.weight.dtype == torch.float32
     assert torch.backends.cuda.matmul.allow_tf32
+
+
+@pytest.mark.slow
+def test_gpu_script_dry_run_writes_its_summary(tmp_path):
+    """benchmarks/gpu.sh --dry-run: the GPU script's stages at toy size on the CPU, through to
+    the summary that the GPU run writes (its logic, not the GPU's speed)."""
+    env = {**os.environ, "OUT": str(tmp_path), "PYTHON": sys.executable}
+    done = subprocess.run(["bash", str(REPO / "benchmarks" / "gpu.sh"), "--dry-run", "base"], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    summary = json.loads((tmp_path / "gpu.json").read_text())
+    assert summary["stages"] == {"base": "0"}
+    base = summary["shapes"]["base"]
+    assert base["xitt_examples_per_s"] > 0 and base["hf_trainer_examples_per_s"] > 0 and base["xitt_mfu"] > 0
+    assert "base " in done.stdout and (tmp_path / "gpu.log").read_text().count("exit 0") == 1
+    bad = subprocess.run(["bash", str(REPO / "benchmarks" / "gpu.sh"), "--dry-run", "nonsense"], env=env, capture_output=True, text=True)
+    assert bad.returncode == 2 and "unknown argument" in bad.stderr
 
 
 # --- the training ops through the real engine -------------------------------------------------

@@ -249,10 +249,18 @@ def _executor(args: argparse.Namespace):
     if args.executor == "dask":
         from xitt.engine.executors.dask import DaskExecutor
 
+        if args.jobs != 1:
+            raise UserError("--jobs is for the local executor; a Dask cluster runs as many steps as it has workers",
+                            hint="use --workers N with a local Dask cluster, or leave out --executor dask")
         return DaskExecutor(args.scheduler, n_workers=args.workers)
     from xitt.engine.executors.local import LocalExecutor
 
-    return LocalExecutor()
+    if args.jobs == 1:
+        return LocalExecutor()
+    from xitt.ops.runtime import gpu_count
+
+    gpus = gpu_count()
+    return LocalExecutor(args.jobs, gpu_jobs=args.gpu_jobs or (gpus or None), threads=args.threads)
 
 
 def _planned(path: str, store, verify: bool = False):
@@ -444,6 +452,10 @@ def build_parser() -> argparse.ArgumentParser:
     run_parser.add_argument("--threads", type=_positive, metavar="N",
                             help="threads for this run in all (default: a fair share of this machine's cores "
                                  "among the xitt steps computing on it now)")
+    run_parser.add_argument("--jobs", "-j", type=_positive, default=1, metavar="N",
+                            help="run up to N independent steps at once, each with its share of the cores (like make -j)")
+    run_parser.add_argument("--gpu-jobs", type=_positive, default=None, metavar="N",
+                            help="with --jobs: at most N steps on the GPU at once (default: one per GPU)")
     explain_parser = sub.add_parser("explain", help="how a step's artifact was made, and what it was made from")
     explain_parser.add_argument("file")
     explain_parser.add_argument("step", help="a step id, a unique part of one, or a key prefix")

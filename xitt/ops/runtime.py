@@ -12,6 +12,13 @@ ENCODER_DIR = "encoder"
 TOKENIZER_FILE = "tokenizer.json"
 
 
+def gpu_count() -> int:
+    """CUDA devices this process sees (0 without CUDA)."""
+    import torch
+
+    return torch.cuda.device_count() if torch.cuda.is_available() else 0
+
+
 def setup_torch(ctx: StepContext):
     """Use the step's share of the cores (the engine decides it: engine/threads.py), follow it
     as other runs come and go (checked as the op reports progress), pick the device, and
