@@ -68,9 +68,10 @@ PARALLEL_FROM = 16
 
 
 def draw(directory: Path, study: StudyResults) -> dict[str, list[Path]]:
-    """Every plot, by section: gains, similarities, scatter, languages."""
+    """Every plot, by section: overview (the answer at a glance), gains, similarities, scatter, languages."""
     metrics = study.gains["metrics"]
     jobs = {
+        "overview": [(plots.overview, (study, directory / "overview.png"))] if any(r["rows"] for r in study.correlations) else [],
         "gains": [(plots.gain_heatmap, (study.gains, directory / "gains.png"))],
         "similarities": [(plots.similarity_heatmap, (n, r, directory / f"similarity_{_slug(n)}.png")) for n, r in study.similarities.items()],
         "scatter": [(plots.scatter, (study, n, directory / f"scatter_{_slug(n)}.png")) for n in study.similarities],
@@ -112,6 +113,11 @@ def markdown(study: StudyResults, drawn: Mapping[str, list[Path]]) -> str:
     summary = study.gains["summary"]
     columns = sorted({r["target"] for r in summary})
     cells = {(r["intermediate"], r["target"]): r for r in summary}
+    if drawn.get("overview"):
+        lines += ["## The answer at a glance", "",
+                  "Each similarity measure's correlation with the zero-shot gain, per group, for all intermediate tasks "
+                  "and for each set, with its confidence interval (`overview.png`).", ""]
+        lines += [f"![correlation of similarity with gain, by set]({p.name})" for p in drawn["overview"]] + [""]
     lines += ["## Zero-shot gain over no intermediate step", ""]
     lines += _md_table(["intermediate", *columns], [
         [u, *(f"{cells[(u, t)]['gain']:+.3f} ± {cells[(u, t)]['spread']:.3f}" if (u, t) in cells else "" for t in columns)]

@@ -172,11 +172,12 @@ def set_of(study: StudyResults, unit: str) -> str:
     return next((name for name, members in study.sets.items() if unit in members), "")
 
 
-def correlation_row(study: StudyResults, measure: str, group: str) -> Mapping | None:
-    """The stored all-units row of ``measure`` in ``group`` (first method of the first correlate that has it)."""
+def correlation_row(study: StudyResults, measure: str, group: str, scope: str = "all") -> Mapping | None:
+    """The stored row of ``measure`` in ``group`` for ``scope`` (all units, or one set), first
+    method of the first correlate that has it."""
     for result in study.correlations:
         for row in result["rows"]:
-            if row["similarity"] == measure and row["scope"] == "all" and str(row["group"]) == group:
+            if row["similarity"] == measure and row["scope"] == scope and str(row["group"]) == group:
                 return row
     return None
 
