@@ -289,3 +289,39 @@ def test_the_mission_study_compares_english_with_multilingual_intermediate_tasks
     correlate = [s for s in compiled.graph.steps if s.op == "stats.correlate"]
     assert {s.params["per"] for s in correlate} == {"target", "pooled"}
     assert all(s.params["compare"] == [["english", "multilingual"]] for s in correlate)
+
+
+# --- LAReQA and Mewsli-X train a dual encoder (XTREME-R's run_retrieval_qa.py) ----------------------
+
+def test_dual_encoder_pairs_and_in_batch_loss_by_hand():
+    import math
+
+    import torch
+
+    from xitt.models.dual_encoder import LOGIT_SCALE, answer_sentence, in_batch_loss, training_pairs
+    from xitt.tasks.formats import Format, TaskInfo
+
+    context = "Paris is in France. It has 2 million people! Berlin is big."
+    assert answer_sentence(context, context.index("2 million")) == "It has 2 million people!"
+    assert answer_sentence(context, 0) == "Paris is in France." and answer_sentence(context, len(context) - 2) == "Berlin is big."
+    qa = TaskInfo("squad_v1", Format.QA, (), "em_f1")
+    example = {"id": "q", "question": "How many?", "context": context, "answers": {"text": ["2 million"], "answer_start": [context.index("2 million")]}}
+    assert training_pairs(qa, [example]) == [("How many?", "It has 2 million people!" + context)]
+    retrieval = TaskInfo("mewsli_x", Format.RETRIEVAL, (), "map@20")
+    rows = [{"id": "Q1", "text": "m1", "side": "query"}, {"id": "Q9", "text": "lost", "side": "query"},
+            {"id": "Q1", "text": "entity one", "side": "candidate"}]
+    assert training_pairs(retrieval, rows) == [("m1", "entity one")]  # a query without its entity gives no pair
+    # two pairs at right angles, each query equal to its candidate: logits 100 on the diagonal, 0 off it
+    q = torch.tensor([[1.0, 0.0], [0.0, 2.0]])
+    expected = math.log(1 + math.exp(-LOGIT_SCALE))  # -log softmax of the right candidate
+    assert in_batch_loss(q, q).item() == pytest.approx(expected, abs=1e-6)
+    assert in_batch_loss(q, q.flip(0)).item() == pytest.approx(LOGIT_SCALE + expected, rel=1e-6)  # every query's wrong one first
+
+
+def test_lareqa_and_mewsli_x_targets_train_a_dual_encoder(tmp_path):
+    text = HEAD + "tasks t = hub.{lareqa, mewsli_x, tatoeba} train @ en eval @ *\n"
+    steps = {s.id: s for s in _check(tmp_path, text).graph.steps}
+    assert steps["target/lareqa/none/seed=1"].params["objective"] == "dual_encoder"
+    assert steps["target/lareqa/none/seed=1"].inputs["data"] == ("data/squad_v1/en/train",)
+    assert steps["target/mewsli_x/none/seed=1"].inputs["data"] == ("data/mewsli_x/en/train",)
+    assert "objective" not in steps["target/tatoeba/none/seed=1"].params  # Tatoeba: SQuAD as extractive QA

@@ -141,8 +141,8 @@ def _data(data: Path) -> None:
 
 
 def _mewsli(directory: Path) -> None:
-    """Mewsli-X's files as get-mewsli-x.sh makes them: WikiNews mentions per language, and
-    the candidate entities (written here: no sample exists)."""
+    """Mewsli-X's files as get-mewsli-x.sh makes them: WikiNews mentions per language, the
+    candidate entities and the English training pairs (written here: no sample exists)."""
     entities = [("Q64", "Berlin", "Berlin is the capital of Germany."), ("Q90", "Paris", "Paris is the capital of France."),
                 ("Q567", "Angela Merkel", "Angela Merkel is a German politician."), ("Q1", "Universe", "The universe is everything.")]
     articles = []
@@ -156,6 +156,14 @@ def _mewsli(directory: Path) -> None:
         _write(directory / f"wikinews_mentions-{split}.jsonl", "".join(json.dumps(a) + "\n" for a in articles))
     _write(directory / "candidate_set_entities.jsonl",
            "".join(json.dumps({"entity_id": q, "title": t, "description": d}) + "\n" for q, t, d in entities))
+    pairs = []  # the English Wikipedia (mention, entity) pairs its dual encoder trains on
+    for qid, name, description in entities:
+        text = f"Yesterday {name} was in the news."
+        span = {"text": name, "start": text.index(name), "end": text.index(name) + len(name)}
+        pairs.append({"contextual_mention": {"context": {"language": "en", "text": text, "sentence_spans": [{"start": 0, "end": len(text)}]},
+                                             "mention": {"example_id": f"w-{qid}", "entity_id": qid, "mention_span": span}},
+                      "entity": {"entity_id": qid, "title": name, "description": description}})
+    _write(directory / "wikipedia_pairs-train.jsonl", "".join(json.dumps(p) + "\n" for p in pairs))
 
 
 @pytest.fixture(scope="module")
@@ -194,6 +202,9 @@ def test_every_xtreme_r_target_reports_its_benchmark_score_per_language(study):
     xnli = next(r for s, r in targets.items() if s.startswith("target/xnli/none/"))
     assert xnli["stages"] == ["mnli"]  # XNLI trains on MNLI and selects on XNLI's English dev set
     assert next(r for s, r in targets.items() if s.startswith("target/xcopa/none/"))["stages"] == ["siqa", "copa"]
+    for task, stage in (("lareqa", "squad_v1"), ("mewsli_x", "mewsli_x")):  # XTREME-R's dual encoders
+        trained = next(r for s, r in targets.items() if s.startswith(f"target/{task}/none/"))
+        assert trained["objective"] == "dual_encoder" and trained["stages"] == [stage] and trained["examples"] > 0
     intermediate = next(iter(_step_results(root, "train.intermediate").values()))
     assert intermediate["best_dev_score"] is not None  # MNLI selects on its dev_matched file
 

@@ -311,6 +311,9 @@ def compile_program(program: Program, coverage=None) -> Compiled:
         train_data = data.training(ref.task, ref.train_languages, True) if real else ()
         eval_data = data.evaluation(ref.task, ref.eval_languages) if real else ()
         dev_data = data.selection(ref.task, ref.train_languages, True) if real and train_data else ()
+        protocol = real_task(ref.task).protocol if real else None
+        # a retrieval target trained as XTREME-R's dual encoder says so (absent otherwise: no key changed)
+        objective = {"objective": protocol.objective} if protocol and protocol.objective != "task" and train_data else {}
         target_train.extend(train_data)
         target_eval.extend(eval_data)
         for seed in program.seeds:
@@ -327,6 +330,7 @@ def compile_program(program: Program, coverage=None) -> Compiled:
                                 "eval_languages": list(ref.eval_languages),
                                 "train": _benchmark_train(t_train, ref.task, program.written.get("target", frozenset())) if real else _train_params(t_train),
                                 "seed": seed,
+                                **objective,
                             },
                             _inputs(program, upstream, train_data, eval_data, dev_data if t_train["select"] == "best" else ()),
                         ))

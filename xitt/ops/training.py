@@ -134,6 +134,19 @@ def _train_stages(encoder, tokenizer, examples, p: dict, progress):
     return trained, names, seen
 
 
+def _train_dual_encoder(encoder, tokenizer, examples, p: dict, progress):
+    """XTREME-R's retrieval training (LAReQA on SQuAD v1.1, Mewsli-X on Wikipedia pairs):
+    the stages' (query, candidate) pairs train the encoder as a dual encoder with in-batch
+    negatives. The loop result, the stages and the pairs seen."""
+    from xitt.models.dual_encoder import train_dual_encoder, training_pairs
+    from xitt.models.params import TrainSettings
+
+    settings = TrainSettings.from_params(dict(p["train"]), seed=p["seed"])
+    names = stage_tasks(examples)
+    pairs = [pair for name in names for pair in training_pairs(examples.info(name), training_data(examples, name, p["train_languages"], with_dev=False).train)]
+    return train_dual_encoder(encoder, tokenizer, pairs, settings, progress), names, len(pairs)
+
+
 @op("train.target", resources={"gpu": 1}, helpers=[_recording, _loop_record, _retrieval_scores, _train_stages, *HELPERS], libraries=TRAINING_LIBRARIES)
 def train_target(ctx: StepContext) -> dict:
     """Fine-tune on the target's training stages, then score every evaluation language.
@@ -151,7 +164,12 @@ def train_target(ctx: StepContext) -> dict:
     task = examples.info(p["task"])
     record: dict = {"task": p["task"], "train_languages": list(p["train_languages"]), "metric": task.metric}
     last, progress = _recording(ctx)
-    trained, stages, seen = _train_stages(encoder, tokenizer, examples, p, progress) if task.trainable or examples.train_keys else (None, [], 0)
+    if p.get("objective") == "dual_encoder":
+        result, stages, seen = _train_dual_encoder(encoder, tokenizer, examples, p, progress)
+        record |= {"stages": stages, "objective": "dual_encoder", **_loop_record(result, last)}
+        trained = None
+    else:
+        trained, stages, seen = _train_stages(encoder, tokenizer, examples, p, progress) if task.trainable or examples.train_keys else (None, [], 0)
     if trained is not None:
         record |= {"stages": stages, **_loop_record(trained.result, last)}
         encoder = trained.encoder

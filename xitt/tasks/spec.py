@@ -131,6 +131,7 @@ class Protocol:
     score: str = "the metric averaged over the task's languages"
     representation: str | None = None
     note: str = ""
+    objective: str = "task"  # "dual_encoder": the stages train a dual encoder with in-batch negatives (XTREME-R)
 
 
 @dataclass(frozen=True)

@@ -155,11 +155,10 @@ TARGETS: tuple[RealTask, ...] = (
                splits=(("test", "validation"),),
                local_example='local("data/lareqa/xquad-r/{language}.json")  (XQuAD-R JSON with sentences)'),
         RETRIEVAL_HYPER,
-        Protocol(("squad_v1",), dev_split="", representation="mean-pooled final layer, cosine similarity",
+        Protocol(("squad_v1",), dev_split="", representation="mean-pooled final layer of a dual encoder, cosine similarity",
                  score="mean average precision at 20 over the pool of every language's answer sentences",
-                 note="XTREME-R fine-tunes a dual encoder on SQuAD v1.1 (question, answer sentence) pairs; "
-                      "xitt trains on SQuAD v1.1 as extractive QA, then scores the encoder (a documented "
-                      "deviation: xitt trains no dual encoder)"),
+                 note="XTREME-R fine-tunes a dual encoder on SQuAD v1.1 (question, answer sentence) pairs",
+                 objective="dual_encoder"),
         description="Language-agnostic answer retrieval over XQuAD-R.",
     ),
     RealTask(
@@ -170,11 +169,11 @@ TARGETS: tuple[RealTask, ...] = (
                              'holding wikinews_mentions-{dev,test}.jsonl, candidate_set_entities.jsonl and '
                              'wikipedia_pairs-train.jsonl)'),
         RETRIEVAL_HYPER,
-        Protocol((), dev_split="", representation="mean-pooled final layer, cosine similarity",
+        Protocol(("mewsli_x",), dev_split="", representation="mean-pooled final layer of a dual encoder, cosine similarity",
                  score="mean average precision at 20 of the gold entity among the candidate entities",
-                 note="XTREME-R fine-tunes a dual encoder on English Wikipedia mention-entity pairs; xitt "
-                      "scores the encoder as phases 1 and 2 leave it (a documented deviation: xitt trains no "
-                      "dual encoder); no hub copy (built from dumps)"),
+                 note="trains a dual encoder on English Wikipedia mention-entity pairs (wikipedia_pairs-train); "
+                      "no hub copy (built from dumps)",
+                 objective="dual_encoder"),
         description="Entity linking of news mentions to English Wikidata descriptions, as retrieval.",
     ),
 )
