@@ -52,9 +52,17 @@ def test_a_silent_long_step_gets_a_timestamped_line_every_interval(tmp_path):
         run(Graph((Step("slow", "display.slow", {"seconds": 1.3}),)), store, PlainReporter(out, interval=0.25))
     lines = out.getvalue().splitlines()
     assert lines and all(STAMP.match(line) for line in lines)
-    assert "started  slow (display.slow)" in lines[1] and "finished slow" in lines[-2]
+    assert "to run   1 step: new" in lines[1] and "started  slow (display.slow)" in lines[2] and "finished slow" in lines[-2]
     assert len([line for line in lines if "running  slow:" in line]) >= 3  # 1.3 s at one line per 0.25 s
     assert lines[-1].endswith("1 steps ran, 0 cached") and "\x1b" not in out.getvalue()
+
+
+def test_a_run_says_what_changed_before_it_starts(tmp_path):
+    with Store(tmp_path) as store:
+        run(Graph((Step("slow", "display.slow", {"seconds": 0.01}),)), store, PlainReporter(io.StringIO()))
+        out = io.StringIO()
+        run(Graph((Step("slow", "display.slow", {"seconds": 0.02}),)), store, PlainReporter(out))
+    assert "to run   1 step: params changed: seconds 0.01 -> 0.02" in out.getvalue()
 
 
 def test_what_a_step_prints_goes_to_its_log_not_into_the_display(tmp_path, capfd):

@@ -15,10 +15,11 @@ from datetime import datetime
 from typing import IO, Mapping, Protocol, Sequence
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from xitt.engine.graph import Step
-from xitt.engine.plan import counts_line
+from xitt.engine.plan import counts_line, why_lines
 
 
 class Reporter(Protocol):
@@ -81,6 +82,8 @@ class RichReporter:
     def start(self, planned: Sequence) -> None:
         self.total = len(planned)
         self.console.print(counts_line(planned), highlight=False)
+        for line in why_lines(planned):
+            self.console.print(f"  [yellow]run[/] {escape(line)}", highlight=False)
         for p in planned:
             if p.reason.startswith("corrupt"):
                 self.console.print(f"  [red]corrupt[/] {p.step.id}: {p.reason.partition(': ')[2]} [dim](never used; recomputed now)[/]")
@@ -144,6 +147,11 @@ class PlainReporter:
     def start(self, planned: Sequence) -> None:
         self.total = len(planned)
         self._line(counts_line(planned))
+        for line in why_lines(planned):
+            self._line(f"to run   {line}")
+        for p in planned:
+            if p.reason.startswith("corrupt"):
+                self._line(f"corrupt  {p.step.id}: {p.reason.partition(': ')[2]} (never used; recomputed now)")
         self.thread = threading.Thread(target=self._beat, name="xitt-progress", daemon=True)
         self.thread.start()
 

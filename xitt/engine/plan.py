@@ -62,6 +62,19 @@ def counts_line(planned: list[PlannedStep]) -> str:
     return line + (f", {may_run} may run (skipped if their inputs come out unchanged)" if may_run else "")
 
 
+def why_lines(planned: list[PlannedStep], most: int = 6) -> list[str]:
+    """What will run and why, grouped: '10 steps: params changed: epochs 2 -> 3', the
+    commonest reasons first (``most`` of them, then a count of the rest)."""
+    counts: dict[str, int] = {}
+    for entry in planned:
+        if entry.status == RUN:
+            counts[entry.reason] = counts.get(entry.reason, 0) + 1
+    ordered = sorted(counts.items(), key=lambda item: -item[1])
+    lines = [f"{n} step{'' if n == 1 else 's'}: {reason}" for reason, n in ordered[:most]]
+    rest = sum(n for _, n in ordered[most:])
+    return lines + ([f"{rest} more steps for {len(ordered) - most} other reasons (`xitt plan` lists each)"] if rest else [])
+
+
 def input_digests(step: Step, digests: Mapping[str, str]) -> dict[str, Any]:
     """The role -> digest(s) map that goes into a step's key."""
     return {
