@@ -298,6 +298,8 @@ def cmd_explain(args: argparse.Namespace, console: Console) -> int:
         console.print(f"ran on   {meta.get('host')} ({meta.get('platform')}), device {meta.get('device', 'cpu')}"
                       + (f", worker {meta['worker']}" if meta.get("worker") else ""))
         console.print(f"started  {meta.get('started')}, took {meta.get('seconds')} s; digest {meta.get('digest')}")
+        if meta.get("output_log"):
+            console.print(f"printed  {meta['output_log']} (what the step's libraries wrote: load reports, progress bars, warnings)")
     if found.failure:
         console.print(f"[red]failed[/] {found.failure['time']}: {found.failure['error']} (log: {found.failure['log']})")
     tree = Tree("upstream")
