@@ -106,7 +106,7 @@ def _data(data: Path) -> None:
         _head(path, 40)
     (data / "xnli" / "xnli.dev.tsv").write_text((data / "xnli" / "xnli.test.tsv").read_text(encoding="utf-8"), encoding="utf-8")
     _write(data / "panx" / "de.test", "de:Angela\tB-PER\nde:Merkel\tI-PER\nde:besuchte\tO\nde:Paris\tB-LOC\nde:.\tO\n")
-    english = json.loads((FIXTURES / "xquad" / "xquad.en.json").read_text(encoding="utf-8"))["data"][0]["paragraphs"]
+    english = [p for a in json.loads((FIXTURES / "xquad" / "xquad.en.json").read_text(encoding="utf-8"))["data"] for p in a["paragraphs"]]
     for language in ("en", "de"):
         article = json.loads((data / "xquad" / f"xquad.{language}.json").read_text(encoding="utf-8"))["data"][0]
         _write(data / "xquad" / f"xquad.{language}.json", _squad(article["paragraphs"][:2]))
