@@ -72,8 +72,9 @@ def draw(directory: Path, study: StudyResults) -> dict[str, list[Path]]:
     metrics = study.gains["metrics"]
     jobs = {
         "overview": [(plots.overview, (study, directory / "overview.png"))] if any(r["rows"] for r in study.correlations) else [],
-        "gains": [(plots.gain_heatmap, (study.gains, directory / "gains.png"))],
-        "similarities": [(plots.similarity_heatmap, (n, r, directory / f"similarity_{_slug(n)}.png")) for n, r in study.similarities.items()],
+        "gains": [(plots.gain_heatmap, (study.gains, directory / "gains.png", dict(study.sets)))],
+        "similarities": [(plots.similarity_heatmap, (n, r, directory / f"similarity_{_slug(n)}.png", dict(study.sets)))
+                         for n, r in study.similarities.items()],
         "scatter": [(plots.scatter, (study, n, directory / f"scatter_{_slug(n)}.png")) for n in study.similarities],
         "languages": [(plots.language_bars, (b, metrics.get(b.target, "score"), directory / f"languages_{_slug(b.target)}.png"))
                       for b in best_configurations(study.gains)],

@@ -56,8 +56,9 @@ def _save(figure: Figure, path: Path) -> Path:
 
 
 def _heatmap(matrix: np.ndarray, text: Sequence[Sequence[str]], rows: Sequence[str], columns: Sequence[str],
-             norm: Normalize, title: str, xlabel: str, colorbar: str) -> Figure:
-    figure = Figure(figsize=(1.6 + 1.3 * len(columns), 1.2 + 0.55 * len(rows)))
+             norm: Normalize, title: str, xlabel: str, colorbar: str, breaks: Sequence[int] = ()) -> Figure:
+    labels = max((len(r) for r in rows), default=8) * 0.065  # inches the row names take at 8 pt
+    figure = Figure(figsize=(min(PAGE_WIDTH, 1.6 + labels + 0.85 * len(columns)), 1.4 + 0.4 * len(rows)), layout="constrained")
     axes = figure.add_subplot()
     image = axes.imshow(np.ma.masked_invalid(matrix), cmap=COLORMAP, norm=norm, aspect="auto")
     axes.set_xticks(range(len(columns)), columns, rotation=30, ha="right")
@@ -72,15 +73,30 @@ def _heatmap(matrix: np.ndarray, text: Sequence[Sequence[str]], rows: Sequence[s
                 continue
             red, green, blue, _ = cmap(norm(matrix[i, j]))
             light = 0.299 * red + 0.587 * green + 0.114 * blue > 0.5
-            axes.text(j, i, label, ha="center", va="center", fontsize=8, color="black" if light else "white")
+            axes.text(j, i, label, ha="center", va="center", fontsize=7, color="black" if light else "white")
+    for boundary in breaks:  # between intermediate sets (English, multilingual)
+        axes.axhline(boundary - 0.5, color="white", linewidth=2.5)
     figure.colorbar(image, ax=axes, label=colorbar)
     return figure
 
 
+def _by_set(names: Sequence[str], sets: Mapping[str, Sequence[str]] | None) -> tuple[list[str], list[int]]:
+    """Row order set by set (English, then multilingual), and where each new set starts."""
+    if not sets or len(sets) < 2:
+        return list(names), []
+    ordered, breaks = [], []
+    for members in sets.values():
+        mine = [n for n in names if n in members and n not in ordered]
+        if ordered and mine:
+            breaks.append(len(ordered))
+        ordered += mine
+    return ordered + [n for n in names if n not in ordered], breaks
+
+
 @_paper
-def gain_heatmap(gains: Mapping, path: Path) -> Path:
-    """Intermediate x target zero-shot gains, annotated with mean and seed spread."""
-    rows, columns, cells = units(gains), targets(gains), gain_cells(gains)
+def gain_heatmap(gains: Mapping, path: Path, sets: Mapping[str, Sequence[str]] | None = None) -> Path:
+    """Intermediate x target zero-shot gains, annotated with mean and seed spread; rows set by set."""
+    (rows, breaks), columns, cells = _by_set(units(gains), sets), targets(gains), gain_cells(gains)
     matrix = np.array([[cells[(u, t)]["gain"] if (u, t) in cells else np.nan for t in columns] for u in rows])
     text = [[f"{cells[(u, t)]['gain']:+.3f}\n±{cells[(u, t)]['spread']:.3f}" if (u, t) in cells else "" for t in columns] for u in rows]
     largest = float(np.nanmax(np.abs(matrix))) if np.isfinite(matrix).any() else 0.0
@@ -89,20 +105,20 @@ def gain_heatmap(gains: Mapping, path: Path) -> Path:
     seeds = max((r["seeds"] for r in gains["summary"]), default=0)
     figure = _heatmap(matrix, text, rows, [f"{t} ({gains['metrics'].get(t, '')})" for t in columns], Normalize(-largest, largest),
                       f"zero-shot gain over no intermediate step\n(mean ± spread over {_seeds(seeds)})", "target task",
-                      f"gain in {', '.join(metrics)}")
+                      f"gain in {', '.join(metrics)}", breaks)
     return _save(figure, path)
 
 
 @_paper
-def similarity_heatmap(name: str, result: Mapping, path: Path) -> Path:
-    """Intermediate x target values of one similarity measure."""
-    rows, columns, values = result["intermediates"], result["targets"], result["values"]
+def similarity_heatmap(name: str, result: Mapping, path: Path, sets: Mapping[str, Sequence[str]] | None = None) -> Path:
+    """Intermediate x target values of one similarity measure; rows set by set."""
+    (rows, breaks), columns, values = _by_set(result["intermediates"], sets), result["targets"], result["values"]
     matrix = np.array([[values[u][t] for t in columns] for u in rows], dtype=float)
     finite = matrix[np.isfinite(matrix)]
     low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
     text = [[f"{values[u][t]:.3g}" for t in columns] for u in rows]
     figure = _heatmap(matrix, text, rows, columns, Normalize(low, high if high > low else low + 1e-9),
-                      f"similarity '{name}' ({result.get('measure', name)})", "target task", f"{name} similarity")
+                      f"similarity '{name}' ({result.get('measure', name)})", "target task", f"{name} similarity", breaks)
     return _save(figure, path)
 
 
@@ -256,7 +272,7 @@ def language_bars(best: BestConfiguration, metric: str, path: Path) -> Path:
     """Per-language score of the best intermediate beside the no-intermediate baseline."""
     languages = sorted(best.scores)
     x = np.arange(len(languages))
-    figure = Figure(figsize=(1.2 + 0.9 * len(languages), 3.6))
+    figure = Figure(figsize=(min(PAGE_WIDTH, 1.6 + 0.6 * len(languages)), 3.2), layout="constrained")
     axes = figure.add_subplot()
     axes.bar(x - 0.2, [best.baseline[lang] for lang in languages], 0.4, color="white", edgecolor="black", hatch="//",
              label="no intermediate task")
@@ -266,5 +282,5 @@ def language_bars(best: BestConfiguration, metric: str, path: Path) -> Path:
     axes.set_xlabel("evaluation language")
     axes.set_ylabel(f"{best.target} {metric}")
     axes.set_title(f"{best.target}: best intermediate task {best.intermediate}\n(zero-shot gain {best.gain:+.3f})")
-    axes.legend(fontsize=8, loc="lower right")
+    figure.legend(loc="outside lower center", ncols=2, frameon=False)  # below the axes: never over a bar
     return _save(figure, path)
