@@ -3,6 +3,7 @@ the message a user gets when data is missing. Never reaches the network."""
 
 from __future__ import annotations
 
+import json
 import os
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -116,7 +117,7 @@ SAMPLES = [  # task, language, split, local path, examples expected
     ("mnli", "en", "dev", F + "/mnli/multinli_1.0_dev_matched.jsonl", 5),
     ("squad_v2", "en", "train", F + "/squad_v2/train-v2.0.json", 2),
     ("squad_v2", "en", "dev", F + "/squad_v2/dev-v2.0.json", 2),
-    ("lareqa", "de", "test", F + "/lareqa/xquad_r.de.json", 153 + 120),  # questions, and each sentence once
+    ("lareqa", "de", "test", F + "/lareqa/xquad_r.de.json", 153 + 120),  # questions + sentences, each once
 ]
 
 
@@ -185,14 +186,17 @@ def test_squad_v2_unanswerable_questions_have_empty_answers(tmp_path):
 @needs_fixtures
 def test_retrieval_readers_pair_translations_by_id():
     examples = load("tatoeba", "de", "test", local(F + "/tatoeba/tatoeba.deu-eng")).examples
-    queries = {e["id"]: e["text"] for e in examples if e["side"] == "query"}
-    english = {e["id"]: e["text"] for e in examples if e["side"] == "candidate"}
-    assert len(queries) == len(english) == 1000
-    assert queries["0"].startswith("Maria sagte") and english["0"].startswith("Mary said")
+    english = {e["id"]: e["text"] for e in examples if e["side"] == "query"}  # XTREME searches from English
+    german = {e["id"]: e["text"] for e in examples if e["side"] == "candidate"}
+    assert len(german) == len(english) == 1000
+    assert german["0"].startswith("Maria sagte") and english["0"].startswith("Mary said")
     lareqa = load("lareqa", "de", "test", local(F + "/lareqa/xquad_r.de.json")).examples
     query = next(e for e in lareqa if e["side"] == "query")
-    (answer,) = [e for e in lareqa if e["side"] == "candidate" and e["id"] == query["id"]]
-    assert "308" in answer["text"]  # the sentence holding the answer
+    (answer,) = [e for e in lareqa if e["side"] == "candidate" and query["id"] in e["ids"]]
+    paragraph = json.loads(Path(F + "/lareqa/xquad_r.de.json").read_text(encoding="utf-8"))["data"][0]["paragraphs"][0]
+    start, end = paragraph["sentence_breaks"][0]  # the sentence holding "308", then its whole paragraph
+    assert answer["text"] == paragraph["context"][start:end] + paragraph["context"]
+    assert answer["uid"] == "de_1_0" and answer["id"] == query["id"]
 
 
 def test_bucc_gold_pairs_share_an_id_and_others_do_not(tmp_path):
@@ -208,20 +212,25 @@ def test_bucc_gold_pairs_share_an_id_and_others_do_not(tmp_path):
 
 def test_mewsli_x_mentions_link_to_candidate_entities(tmp_path):
     text = "Erster Satz. Angela Merkel sprach."
-    article = {"context": {"language": "de", "text": text, "sentence_spans": [[0, 12], [13, len(text)]]},
+    article = {"context": {"language": "de", "text": text,
+                           "sentence_spans": [{"start": 0, "end": 12}, {"start": 13, "end": len(text)}]},
                "mentions": [{"example_id": "m1", "entity_id": "Q567", "mention_span": {"text": "Angela Merkel", "start": 13, "end": 26}}]}
-    other = {"context": {"language": "ja", "text": "x", "sentence_spans": [[0, 1]]}, "mentions": []}
+    other = {"context": {"language": "ja", "text": "x", "sentence_spans": [{"start": 0, "end": 1}]}, "mentions": []}
     import json
 
     (tmp_path / "wikinews_mentions-dev.jsonl").write_text(json.dumps(article) + "\n" + json.dumps(other) + "\n")
     (tmp_path / "candidate_set_entities.jsonl").write_text(
-        json.dumps({"entity_id": "Q567", "title": "Angela Merkel", "description": "German politician."}) + "\n"
-        + json.dumps({"entity_id": "Q1", "title": "Universe", "description": "Everything."}) + "\n")
+        json.dumps({"entity_id": "Q567", "title": "Angela Merkel", "description": "German politician.  Chancellor.",
+                    "sentence_spans": [{"start": 0, "end": 18}, {"start": 20, "end": 31}]}) + "\n"
+        + json.dumps({"entity_id": "Q1", "title": "Universe", "description": "Everything.",
+                      "sentence_spans": [{"start": 0, "end": 11}]}) + "\n")
     examples = load("mewsli_x", "de", "dev", local(str(tmp_path))).examples
     (query,) = [e for e in examples if e["side"] == "query"]
-    # XTREME-R's preprocess_mention: the mention first, then its sentence with the mention in braces
-    assert query == {"id": "Q567", "text": "Angela Merkel: { Angela Merkel } sprach.", "side": "query", "mention": "Angela Merkel"}
-    assert {e["id"] for e in examples if e["side"] == "candidate"} == {"Q567", "Q1"}
+    # utils_mewslix.preprocess_mention: the mention prepended and marked in its one sentence
+    assert query == {"id": "Q567", "text": "Angela Merkel: { Angela Merkel } sprach.", "side": "query",
+                     "mention": "Angela Merkel"}
+    candidates = {e["id"]: e["text"] for e in examples if e["side"] == "candidate"}
+    assert candidates == {"Q567": "German politician. Chancellor.", "Q1": "Everything."}  # sentences joined by a space
 
 
 def test_labels_in_every_spelling(tmp_path):

@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.text import Text
 
 from xitt.errors import Location, ProgramError, ProgramErrors
+from xitt.lang.source import decode, source_lines
 
 _SOURCE = "source"  # attribute of a ProgramError holding its file's text, for rendering
 
@@ -128,10 +129,10 @@ def _source_line(error: ProgramError, location: Location) -> str | None:
     text = getattr(error, _SOURCE, None)
     if text is None:
         try:
-            text = Path(location.file).read_text(encoding="utf-8")
+            text = decode(Path(location.file))
         except (OSError, UnicodeDecodeError):
             return None
-    lines = text.splitlines()
+    lines = source_lines(text)
     if not 1 <= location.line <= len(lines):
         return None
     return lines[location.line - 1]

@@ -18,6 +18,7 @@ from xitt.errors import Location, ProgramError, ProgramErrors
 from xitt.lang import ast
 from xitt.lang.diagnostics import unknown_hint
 from xitt.lang.parser import parse
+from xitt.lang.source import decode
 
 
 @dataclass
@@ -94,7 +95,7 @@ class Expander:
         if target in self.loaded:
             return self.loaded[target]  # imported before along another path: included once
         try:
-            source = target.read_text(encoding="utf-8")
+            source = decode(target)
         except FileNotFoundError:
             self.error(f"no such file: {text}", where, hint)
             return None

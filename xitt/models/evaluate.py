@@ -1,13 +1,20 @@
 """Score a trained task model on examples of its task, in any trained format.
 
-Classification and multiple choice: accuracy. Tagging: per-word accuracy (POS), and
-seqeval span precision/recall/F1 (NER, metric "f1"). QA: SQuAD EM and F1 with the
-language's MLQA normalisation (metric "em_f1" scores F1, as XTREME reports it).
+A task with a ``scorer`` (every registered real task) is scored by that benchmark scorer
+(``scorers.py``) on the decoded predictions: ``score`` is the benchmark's number, the
+other keys its parts and, for UD-POS, the conventional token accuracy beside it.
+
+The synthetic world's tasks (no scorer) keep their own metrics: accuracy for
+classification and multiple choice; per-word accuracy (POS) and seqeval span
+precision/recall/F1 (NER, metric "f1") for tagging; for QA, EM and F1 with MLQA's
+normalisation for any language code and SQuAD 2.0's empty-answer rule (metric "em_f1"
+scores F1).
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 import numpy as np
 import torch
@@ -21,7 +28,8 @@ from xitt.models.loop import autocast
 from xitt.models.choice import choice_scores, encode_choices
 from xitt.models.metrics import accuracy, span_scores
 from xitt.models.qa import decode, encode_qa
-from xitt.models.squad import qa_scores
+from xitt.models.scorers import get as get_scorer
+from xitt.models.squad import lenient_tokens, qa_scores
 from xitt.tasks.formats import Format
 
 
@@ -95,27 +103,35 @@ METRIC_KEYS = {"em_f1": "f1"}  # a task metric naming several scores: the one th
 
 
 def evaluate(model: TaskModel, tokenizer: PreTrainedTokenizerFast, examples: list[dict], language: str = "en") -> dict[str, float]:
-    """``score`` is the task's metric; ``accuracy`` for classification, choice and tagging
-    (per word); span ``precision``/``recall``/``f1`` when a tagging metric is "f1"; QA's
-    ``exact_match`` and ``f1``, normalised for ``language``."""
+    """``score`` is the task's benchmark score (its scorer's) or, in the world, its metric;
+    see the module's docstring for the other keys."""
     task = model.task
     if task.format is Format.QA:
-        result = qa_scores([e["answers"]["text"] for e in examples], qa_answers(model, tokenizer, examples), language)
-        return _with_score(task, result)
+        golds, answers = [e["answers"]["text"] for e in examples], qa_answers(model, tokenizer, examples)
+        if task.scorer:
+            return get_scorer(task.scorer)(golds, answers, language)
+        return _with_score(task, qa_scores(golds, answers, partial(lenient_tokens, language=language), empty_matches_empty=True))
     if task.format is Format.MULTIPLE_CHOICE:
-        return _with_score(task, {"accuracy": accuracy([e["label"] for e in examples], choices_predicted(model, tokenizer, examples).tolist())})
+        gold, predicted = [e["label"] for e in examples], choices_predicted(model, tokenizer, examples).tolist()
+        if task.scorer:
+            return get_scorer(task.scorer)(gold, predicted, language)
+        return _with_score(task, {"accuracy": accuracy(gold, predicted)})
     data = encode_examples(tokenizer, task, examples, model.max_length)
     predicted = predict(model, data)
     if task.format is not Format.TAGGING:
-        result = {"accuracy": accuracy([e["label"] for e in examples], predicted.tolist())}
-    else:
-        fill = task.labels.index("O") if "O" in task.labels else 0
-        words = word_predictions(data, predicted, [len(e["tags"]) for e in examples], fill)
-        gold = [t for e in examples for t in e["tags"]]
-        result = {"accuracy": accuracy(gold, [t for sentence in words for t in sentence])}
-        if task.metric == "f1":
-            names = task.labels
-            result |= span_scores([[names[t] for t in e["tags"]] for e in examples], [[names[t] for t in s] for s in words])
+        gold = [e["label"] for e in examples]
+        if task.scorer:
+            return get_scorer(task.scorer)(gold, predicted.tolist(), language)
+        return _with_score(task, {"accuracy": accuracy(gold, predicted.tolist())})
+    fill = task.labels.index("O") if "O" in task.labels else 0
+    words = word_predictions(data, predicted, [len(e["tags"]) for e in examples], fill)
+    names = task.labels
+    gold_tags, predicted_tags = [[names[t] for t in e["tags"]] for e in examples], [[names[t] for t in s] for s in words]
+    if task.scorer:
+        return get_scorer(task.scorer)(gold_tags, predicted_tags, language)
+    result = {"accuracy": accuracy([t for e in examples for t in e["tags"]], [t for s in words for t in s])}
+    if task.metric == "f1":
+        result |= span_scores(gold_tags, predicted_tags)
     return _with_score(task, result)
 
 

@@ -28,5 +28,9 @@ def load_task(ctx: StepContext) -> dict:
         for example in loaded.examples:
             handle.write(json.dumps(example, ensure_ascii=False) + "\n")
     (ctx.out_dir / INFO_FILE).write_text(json.dumps(loaded.info.to_json()), encoding="utf-8")
-    return {"task": p["task"], "language": p["language"], "split": p["split"], "examples": len(loaded.examples),
-            "origin": loaded.origin}
+    record = {"task": p["task"], "language": p["language"], "split": p["split"], "examples": len(loaded.examples),
+              "origin": loaded.origin}
+    if loaded.withheld:
+        record["withheld"] = loaded.withheld  # sentences dropped: the source withholds their text
+    return record
+

@@ -11,13 +11,16 @@ import re
 from pathlib import Path
 from typing import Iterator
 
+from xitt.tasks.text import read_lines
+
 _LANGUAGE_PREFIX = re.compile(r"^[a-z]{2,3}:(?=.)")
 
 
 def blocks(path: Path) -> Iterator[list[tuple[int, str]]]:
-    """The blank-line separated blocks of a file, as (line number, line) pairs."""
+    """The blank-line separated blocks of a file, as (line number, line) pairs (lines end at
+    ``\n`` or ``\r\n`` only, as ``text.split_lines``)."""
     block: list[tuple[int, str]] = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    for number, line in enumerate(read_lines(path), 1):
         if line.strip():
             block.append((number, line))
         elif block:

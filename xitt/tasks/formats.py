@@ -51,6 +51,7 @@ class TaskInfo:
     format: Format
     labels: tuple[str, ...]
     metric: str  # "accuracy", "f1" (seqeval spans for NER), "em_f1" (QA), "retrieval_accuracy"
+    scorer: str = ""  # the benchmark's evaluation (a name in models/scorers.py); "" for the world's metric
 
     @property
     def num_labels(self) -> int:
@@ -61,11 +62,12 @@ class TaskInfo:
         return self.format not in UNTRAINED_FORMATS
 
     def to_json(self) -> dict:
-        return {"name": self.name, "format": self.format.value, "labels": list(self.labels), "metric": self.metric}
+        data = {"name": self.name, "format": self.format.value, "labels": list(self.labels), "metric": self.metric}
+        return data | {"scorer": self.scorer} if self.scorer else data
 
     @classmethod
     def from_json(cls, data: dict) -> "TaskInfo":
-        return cls(data["name"], Format(data["format"]), tuple(data["labels"]), data["metric"])
+        return cls(data["name"], Format(data["format"]), tuple(data["labels"]), data["metric"], data.get("scorer", ""))
 
 
 def example_text(example: dict) -> str:

@@ -23,7 +23,7 @@ SQUAD_LOCAL = "squad_json"
 def _nli(name: str, hub: str, splits: tuple[tuple[str, str], ...], local: str, description: str,
          config: str | None = None) -> RealTask:
     return RealTask(
-        name, TaskInfo(name, Format.PAIR_CLASSIFICATION, NLI_LABELS, "accuracy"), "intermediate", PHANG, EN,
+        name, TaskInfo(name, Format.PAIR_CLASSIFICATION, NLI_LABELS, "accuracy", "accuracy"), "intermediate", PHANG, EN,
         Source(hub, configs=(("en", config or ""),), columns=NLI_HUB, local_columns=NLI_RELEASE, splits=splits,
                local_example=local),
         description=description,
@@ -33,7 +33,7 @@ def _nli(name: str, hub: str, splits: tuple[tuple[str, str], ...], local: str, d
 def _choice(name: str, n: int, hub: str, cols, description: str, splits=None, local: str = "") -> RealTask:
     labels = tuple(f"choice{i}" for i in range(1, n + 1))
     return RealTask(
-        name, TaskInfo(name, Format.MULTIPLE_CHOICE, labels, "accuracy"), "intermediate", PHANG, EN,
+        name, TaskInfo(name, Format.MULTIPLE_CHOICE, labels, "accuracy", "accuracy"), "intermediate", PHANG, EN,
         Source(hub, configs=(("en", ""),), columns=cols, splits=splits or Source(None).splits,
                local_example=local or f'local("data/{name}/{{split}}.jsonl")  (the hub\'s columns)'),
         description=description,
@@ -42,7 +42,8 @@ def _choice(name: str, n: int, hub: str, cols, description: str, splits=None, lo
 
 def _squad(name: str, hub: str, config: str, version: str, description: str) -> RealTask:
     return RealTask(
-        name, TaskInfo(name, Format.QA, (), "em_f1"), "intermediate", PHANG, EN,
+        name, TaskInfo(name, Format.QA, (), "em_f1", "squad_v2" if version.startswith("v2") else "squad_v1"),
+        "intermediate", PHANG, EN,
         Source(hub, configs=(("en", config),), local_reader=SQUAD_LOCAL, splits=(("train", "train"), ("dev", "validation")),
                local_example=f'local("data/squad/{{split}}-{version}.json")'),
         QA_HYPER, description=description,
@@ -60,14 +61,14 @@ INTERMEDIATES: tuple[RealTask, ...] = (
          'local("data/anli/{split}.jsonl")  (premise, hypothesis, label as the hub has them)',
          "Adversarial NLI, rounds 1 to 3; part of ANLI+."),
     RealTask(
-        "anli_plus", TaskInfo("anli_plus", Format.PAIR_CLASSIFICATION, NLI_LABELS, "accuracy"), "intermediate", PHANG,
+        "anli_plus", TaskInfo("anli_plus", Format.PAIR_CLASSIFICATION, NLI_LABELS, "accuracy", "accuracy"), "intermediate", PHANG,
         EN, Source("facebook/anli", configs=(("en", ""),), columns=NLI_HUB,
                    splits=(("train", "train_r1+train_r2+train_r3"), ("dev", "dev_r1+dev_r2+dev_r3"))),
         parts=("anli", "mnli", "snli"),
         description="ANLI+: the training sets of ANLI (rounds 1-3), MNLI and SNLI together; dev is ANLI's.",
     ),
     RealTask(
-        "qqp", TaskInfo("qqp", Format.PAIR_CLASSIFICATION, ("not_duplicate", "duplicate"), "accuracy"),
+        "qqp", TaskInfo("qqp", Format.PAIR_CLASSIFICATION, ("not_duplicate", "duplicate"), "accuracy", "accuracy"),
         "intermediate", PHANG, EN,
         Source("nyu-mll/glue", configs=(("en", "qqp"),), columns=columns(text_a="question1", text_b="question2", label="label"),
                local_example='local("data/qqp/{split}.tsv")  (GLUE QQP: question1, question2, is_duplicate)',
@@ -96,7 +97,7 @@ INTERMEDIATES: tuple[RealTask, ...] = (
             "COPA (English): XCOPA's second training stage.",
             local='local("data/copa/{split}.jsonl")  (SuperGLUE COPA jsonl)'),
     RealTask(
-        "ccg", TaskInfo("ccg", Format.TAGGING, (), "accuracy"), "intermediate", PHANG, EN,
+        "ccg", TaskInfo("ccg", Format.TAGGING, (), "accuracy", "token_accuracy"), "intermediate", PHANG, EN,
         Source(None, reader="conll", columns=columns(tokens="tokens", tags="tags"),
                local_example='local("data/ccg/ccg.{split}")  (one "token<TAB>supertag" per line, a blank '
                              'line between sentences, from CCGbank; train, dev, test)'),
@@ -105,7 +106,7 @@ INTERMEDIATES: tuple[RealTask, ...] = (
                     "training split's supertags.",
     ),
     RealTask(
-        "sst2", TaskInfo("sst2", Format.CLASSIFICATION, ("negative", "positive"), "accuracy"), "intermediate",
+        "sst2", TaskInfo("sst2", Format.CLASSIFICATION, ("negative", "positive"), "accuracy", "accuracy"), "intermediate",
         "GLUE", EN,
         Source("nyu-mll/glue", configs=(("en", "sst2"),), columns=columns(text="sentence", label="label"),
                local_example='local("data/sst2/{split}.tsv")  (GLUE SST-2: sentence, label)'),
@@ -113,7 +114,7 @@ INTERMEDIATES: tuple[RealTask, ...] = (
     ),
     # --- multilingual: XTREME's translate-train data ------------------------------------------------
     RealTask(
-        "xnli_translate_train", TaskInfo("xnli_translate_train", Format.PAIR_CLASSIFICATION, NLI_LABELS, "accuracy"),
+        "xnli_translate_train", TaskInfo("xnli_translate_train", Format.PAIR_CLASSIFICATION, NLI_LABELS, "accuracy", "accuracy"),
         "intermediate", "translate-train", L.XNLI,
         Source("facebook/xnli", configs=tuple((lang, lang) for lang in L.XNLI), columns=NLI_HUB,
                local_columns=columns(text_a="premise", text_b="hypo", label="label",
@@ -123,7 +124,7 @@ INTERMEDIATES: tuple[RealTask, ...] = (
     ),
     RealTask(
         "pawsx_translate_train", TaskInfo("pawsx_translate_train", Format.PAIR_CLASSIFICATION, PARAPHRASE_LABELS,
-                                          "accuracy"),
+                                          "accuracy", "accuracy"),
         "intermediate", "translate-train", L.PAWSX,
         Source("google-research-datasets/paws-x", configs=tuple((lang, lang) for lang in L.PAWSX),
                columns=columns(text_a="sentence1", text_b="sentence2", label="label"),
@@ -133,7 +134,7 @@ INTERMEDIATES: tuple[RealTask, ...] = (
         description="PAWS's training set machine-translated (the hub's train split of each language).",
     ),
     RealTask(
-        "squad_translate_train", TaskInfo("squad_translate_train", Format.QA, (), "em_f1"), "intermediate",
+        "squad_translate_train", TaskInfo("squad_translate_train", Format.QA, (), "em_f1", "squad_v1"), "intermediate",
         "translate-train", L.SQUAD_TRANSLATE_TRAIN,
         Source(None, reader=SQUAD_LOCAL, splits=(("train", "train"),),  # translated training data only: no dev set
                local_example='local("data/squad-tt/squad.translate.train.en-{language}.json")  (XTREME\'s '

@@ -60,6 +60,7 @@ class Loaded:
     origin: str
     language: str = ""
     split: str = ""
+    withheld: int = 0  # sentences dropped because the source withholds their text (UD's `_` forms)
 
 
 def load(task: RealTask | str, language: str, split: str, source: Hub | Local | None = None,
@@ -70,6 +71,8 @@ def load(task: RealTask | str, language: str, split: str, source: Hub | Local | 
     if task.parts and source is None and split == "train":
         return _union(task, language, root)
     rows, cmap, origin = _rows(task, language, split, source, Path(root))
+    kept = [row for row in rows if not row.get("withheld")]
+    withheld, rows = len(rows) - len(kept), kept
     info = task.info
     if task.open_labels:
         info = replace(info, labels=_open_labels(task, language, split, source, Path(root), rows))
@@ -84,7 +87,7 @@ def load(task: RealTask | str, language: str, split: str, source: Hub | Local | 
     except ValueError as error:
         raise _error(task, origin, str(error), "check that the files are this task's, in its release format") from None
     _check_examples(task, info, examples, origin)
-    return Loaded(info, examples, origin, language, split)
+    return Loaded(info, examples, origin, language, split, withheld)
 
 
 def _check_request(task: RealTask, language: str, split: str) -> None:

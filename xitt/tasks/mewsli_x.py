@@ -1,15 +1,20 @@
 """Mewsli-X (XTREME-R's entity linking as retrieval), in the files its
-`get-mewsli-x.sh` builds.
+`get-mewsli-x.sh` builds, with the texts XTREME's ``utils_mewslix.py`` makes.
 
 - evaluation, `wikinews_mentions-{dev,test}.jsonl`: one WikiNews article per line
   (`context.text`, `context.language`, `context.sentence_spans`) with its `mentions`
-  (`entity_id`, `mention_span`); each mention is a query: the sentence holding it with the
-  mention marked, as XTREME-R's baseline reads it; `candidate_set_entities.jsonl`
-  (`entity_id`, `description`) gives the candidates;
+  (`entity_id`, `mention_span` start, end, text); each mention is a query, and
+  `candidate_set_entities.jsonl` (`entity_id`, `description`, `sentence_spans`) gives the
+  candidates;
 - training, `wikipedia_pairs-train.jsonl`: English (`contextual_mention`, `entity`) pairs,
   a query and its candidate each.
 
-A query and the entity it links to share the entity's QID as id.
+A query's text is ``preprocess_mention``: the one sentence holding the mention, the
+mention marked with ``{ }`` (braces already in the text become parentheses), the mention
+itself prepended (``"Smith: ... { Smith } ..."``). A candidate's text is
+``preprocess_entity_description``: the description's sentences joined by spaces. Both
+then have line breaks turned into spaces and double spaces halved, as XTREME does. A query
+and the entity it links to share the entity's QID as id.
 """
 
 from __future__ import annotations
@@ -19,38 +24,55 @@ from pathlib import Path
 
 from xitt.tasks.rows import read_jsonl
 
-_BRACES = re.compile(r"\{(.*?)\}")  # a mention is marked with { }; braces in the text are escaped
+_MARKED = re.compile(r"\{(.*?)\}")
 
 
-def _spans(spans: list) -> list[tuple[int, int]]:
-    """Sentence spans written as [start, end] pairs or as {"start", "end"} objects."""
-    return [(s["start"], s["end"]) if isinstance(s, dict) else (s[0], s[1]) for s in spans or []]
-
-
-def _normal(text: str) -> str:
+def _normalise(text: str) -> str:
+    """XTREME's ``" ".join(text.splitlines()).replace("  ", " ").strip()`` (its text
+    normalisation, which does break at every Unicode line boundary)."""
     return " ".join(text.splitlines()).replace("  ", " ").strip()
 
 
-def _query(context: dict, mention: dict) -> dict:
-    """A mention as XTREME-R's baseline reads it (``utils_mewslix.preprocess_mention``): its
-    sentence with the mention marked in braces (braces already there become parentheses),
-    the mention written first: ``Smith: The verdict came back for { Smith }, who ...``."""
+def _span(span: dict | list) -> tuple[int, int]:
+    """A ``{"start", "end"}`` span (the release's form), or a ``[start, end]`` pair."""
+    return (span["start"], span["end"]) if isinstance(span, dict) else (int(span[0]), int(span[1]))
+
+
+def _focus(spans: list, start: int, end: int) -> tuple[int, int] | None:
+    """``Span.locate_in``: the first sentence span holding the whole mention."""
+    for lo, hi in map(_span, spans):
+        if lo <= start < hi and lo < end <= hi:
+            return lo, hi
+    return None
+
+
+def mention_text(context: dict, mention: dict) -> str:
+    """``preprocess_mention`` of one mention in its context; ValueError when the mention
+    lies in no single sentence (XTREME asserts)."""
     span = mention["mention_span"]
-    start = span["start"]
-    end = span.get("end", start + len(span["text"]))
-    text = context["text"]
-    lo, hi = next(((a, b) for a, b in _spans(context.get("sentence_spans")) if a <= start < b and end <= b), (0, len(text)))
-    left, right = (_BRACES.sub(r"(\1)", part) for part in (text[lo:start], text[end:hi]))
-    query = _normal(f"{span['text']}: {left} {{ {span['text']} }} {right}")
-    return {"id": mention["entity_id"], "text": query, "side": "query", "mention": span["text"]}
+    sentence = _focus(context.get("sentence_spans") or [], span["start"], span["end"])
+    if sentence is None:
+        raise ValueError(f"mention {mention.get('example_id', span['text'])!r} lies in no single sentence")
+    lo, hi = sentence
+    text = context["text"][lo:hi]
+    left = _MARKED.sub(r"(\1)", text[: span["start"] - lo])
+    right = _MARKED.sub(r"(\1)", text[span["end"] - lo:])
+    return _normalise(f"{span['text']}: {left} {{ {span['text']} }} {right}")
+
+
+def description_text(entity: dict) -> str:
+    """``preprocess_entity_description``: the description's sentences joined by spaces."""
+    description = entity["description"]
+    return _normalise(" ".join(description[lo:hi] for lo, hi in map(_span, entity["sentence_spans"])))
+
+
+def _query(context: dict, mention: dict) -> dict:
+    return {"id": mention["entity_id"], "text": mention_text(context, mention), "side": "query",
+            "mention": mention["mention_span"]["text"]}
 
 
 def _candidate(entity: dict) -> dict:
-    """An entity as its description's sentences, joined (``preprocess_entity_description``)."""
-    spans = _spans(entity.get("sentence_spans"))
-    description = entity["description"]
-    text = " ".join(description[a:b] for a, b in spans) if spans else description
-    return {"id": entity["entity_id"], "text": _normal(text), "side": "candidate"}
+    return {"id": entity["entity_id"], "text": description_text(entity), "side": "candidate"}
 
 
 def read(directory: Path, split: str, language: str) -> list[dict]:

@@ -25,6 +25,11 @@ _TASKS: dict[str, RealTask] = {task.name: task for task in (*TARGETS, *INTERMEDI
 _DEFAULT_METRIC = {Format.CLASSIFICATION: "accuracy", Format.PAIR_CLASSIFICATION: "accuracy",
                    Format.TAGGING: "accuracy", Format.QA: "em_f1", Format.MULTIPLE_CHOICE: "accuracy",
                    Format.RETRIEVAL: "retrieval_accuracy"}
+# The scorer (models/scorers.py) of a hub_task by format, and by metric where the metric says more.
+_DEFAULT_SCORER = {Format.CLASSIFICATION: "accuracy", Format.PAIR_CLASSIFICATION: "accuracy",
+                   Format.TAGGING: "token_accuracy", Format.QA: "squad_v1", Format.MULTIPLE_CHOICE: "accuracy",
+                   Format.RETRIEVAL: "tatoeba"}
+_SCORER_OF_METRIC = {(Format.TAGGING, "f1"): "seqeval"}
 
 
 def lookup(name: str) -> RealTask | None:
@@ -58,7 +63,8 @@ def hub_task(name: str, hub_id: str, format: Format | str, column_map: ColumnMap
     configs = configs or {"en": ""}
     source = Source(hub_id, configs=tuple(configs.items()), columns=column_map,
                     splits=tuple(splits.items()) if splits else Source(None).splits)
-    info = TaskInfo(name, fmt, tuple(labels), metric or _DEFAULT_METRIC[fmt])
+    metric = metric or _DEFAULT_METRIC[fmt]
+    info = TaskInfo(name, fmt, tuple(labels), metric, _SCORER_OF_METRIC.get((fmt, metric), _DEFAULT_SCORER[fmt]))
     task = RealTask(name, info, "intermediate", "custom", tuple(configs), source, hyper or Hyper(),
                     description=f"hub dataset {hub_id}")
     if register:
@@ -66,6 +72,12 @@ def hub_task(name: str, hub_id: str, format: Format | str, column_map: ColumnMap
             raise UserError(f"task name '{name}' is already a registered task", hint="choose another name")
         _TASKS[name] = task
     return task
+
+
+def scorer(name: str) -> str:
+    """The scorer (a name in ``xitt/models/scorers.py``) that scores task ``name`` as its
+    benchmark does; UserError for an unknown task."""
+    return get(name).info.scorer
 
 
 def stages(task: RealTask, benchmark: str | None = None) -> tuple[str, ...]:

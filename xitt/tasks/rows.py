@@ -10,20 +10,21 @@ import json
 import sys
 from pathlib import Path
 
+from xitt.tasks.text import read_text, split_lines
+
 TABLE_SUFFIXES = (".jsonl", ".tsv", ".parquet")
 
 
 def read_jsonl(path: Path) -> list[dict]:
-    """One JSON object per non-empty line."""
-    with path.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+    """One JSON object per non-empty line (a byte order mark is dropped; only ``\n`` ends a line)."""
+    return [json.loads(line) for line in split_lines(read_text(path)) if line.strip()]
 
 
 def read_tsv(path: Path) -> list[dict]:
     """A tab-separated file with a header row. Quotes are text, not quoting (XNLI's
     sentences contain them); short rows are padded with empty strings."""
     csv.field_size_limit(sys.maxsize)
-    with path.open(encoding="utf-8", newline="") as handle:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
         header = next(reader, [])
         return [dict(zip(header, row + [""] * (len(header) - len(row)))) for row in reader if row]

@@ -121,7 +121,7 @@ class Protocol:
     `train_on` lists the English training stages in order, as task names (XCOPA: SIQA
     then COPA); empty for tasks scored with no target training (BUCC, XTREME's Tatoeba).
     `representation` says what retrieval tasks score: mean-pooled hidden states of the
-    encoder's middle layer (layer num_layers // 2).
+    layer XTREME reads (``models/score_retrieval.retrieval_layer``).
     """
 
     train_on: tuple[str, ...]

@@ -10,10 +10,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from xitt.tasks.text import read_text
+
 
 def read(path: Path) -> list[dict]:
     """Every question of a SQuAD-format file, as QA examples (plus its article's title)."""
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = json.loads(read_text(path))
     return list(examples(data))
 
 

@@ -20,7 +20,8 @@ UPOS_LABELS = ("ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM"
 
 QA_HYPER = Hyper(epochs=2, max_length=384)
 RETRIEVAL_HYPER = Hyper(epochs=0, max_length=512, early_stopping=False)
-MIDDLE_LAYER = "mean-pooled hidden states of the middle layer (num_layers // 2), cosine similarity"
+MIDDLE_LAYER = ("mean-pooled hidden states of XTREME's layer (score_retrieval.retrieval_layer: 8 of 12; "
+                "14 of 24 for Tatoeba, 20 of 24 for BUCC), cosine similarity")
 QA_SCORE = "exact match and F1 per language; the benchmark score is their mean, averaged over languages"
 
 
@@ -33,14 +34,14 @@ def _configs(languages: tuple[str, ...], pattern: str, codes: dict[str, str] | N
 
 
 def _qa(name: str, languages: tuple[str, ...], source: Source, train_on: tuple[str, ...], note: str,
-        description: str, dev_split: str = "dev") -> RealTask:
-    return RealTask(name, TaskInfo(name, Format.QA, (), "em_f1"), "target", "XTREME-R", languages, source, QA_HYPER,
+        description: str, dev_split: str = "dev", scorer: str = "squad_v1") -> RealTask:
+    return RealTask(name, TaskInfo(name, Format.QA, (), "em_f1", scorer), "target", "XTREME-R", languages, source, QA_HYPER,
                     Protocol(train_on, dev_split=dev_split, score=QA_SCORE, note=note), description=description)
 
 
 TARGETS: tuple[RealTask, ...] = (
     RealTask(
-        "xnli", TaskInfo("xnli", Format.PAIR_CLASSIFICATION, NLI_LABELS, "accuracy"), "target", "XTREME-R",
+        "xnli", TaskInfo("xnli", Format.PAIR_CLASSIFICATION, NLI_LABELS, "accuracy", "accuracy"), "target", "XTREME-R",
         L.XNLI,
         Source("facebook/xnli", configs=_same(L.XNLI),
                columns=columns(text_a="premise", text_b="hypothesis", label="label"),
@@ -52,7 +53,7 @@ TARGETS: tuple[RealTask, ...] = (
         description="Cross-lingual NLI: MNLI's genres, professionally translated dev and test sets.",
     ),
     RealTask(
-        "pawsx", TaskInfo("pawsx", Format.PAIR_CLASSIFICATION, PARAPHRASE_LABELS, "accuracy"), "target", "XTREME",
+        "pawsx", TaskInfo("pawsx", Format.PAIR_CLASSIFICATION, PARAPHRASE_LABELS, "accuracy", "accuracy"), "target", "XTREME",
         L.PAWSX,
         Source("google-research-datasets/paws-x", configs=_same(L.PAWSX),
                columns=columns(text_a="sentence1", text_b="sentence2", label="label"),
@@ -62,7 +63,7 @@ TARGETS: tuple[RealTask, ...] = (
         description="Paraphrase adversaries from word scrambling, translated.",
     ),
     RealTask(
-        "xcopa", TaskInfo("xcopa", Format.MULTIPLE_CHOICE, ("choice1", "choice2"), "accuracy"), "target", "XTREME-R",
+        "xcopa", TaskInfo("xcopa", Format.MULTIPLE_CHOICE, ("choice1", "choice2"), "accuracy", "accuracy"), "target", "XTREME-R",
         L.XCOPA,
         Source("cambridgeltl/xcopa", configs=_same(L.XCOPA),
                columns=columns(premise="premise", question="question", choices=("choice1", "choice2"), label="label"),
@@ -73,7 +74,7 @@ TARGETS: tuple[RealTask, ...] = (
         description="Causal commonsense reasoning: COPA translated into 11 languages.",
     ),
     RealTask(
-        "udpos", TaskInfo("udpos", Format.TAGGING, UPOS_LABELS, "accuracy"), "target", "XTREME-R",
+        "udpos", TaskInfo("udpos", Format.TAGGING, UPOS_LABELS, "f1", "upos_seqeval"), "target", "XTREME-R",
         L.UDPOS,
         Source("google/xtreme", configs=_configs(L.UDPOS_XTREME, "udpos.{code}", L.UDPOS_NAMES),
                columns=columns(tokens="tokens", tags="pos_tags"), codes=tuple(L.UDPOS_NAMES.items()),
@@ -82,11 +83,11 @@ TARGETS: tuple[RealTask, ...] = (
         Hyper(epochs=10),
         Protocol(("udpos",), note="trains on English UD (EWT and friends); the hub copy holds XTREME's 33 "
                                   "languages, XTREME-R's lt, pl, ro, uk, wo need local CoNLL-U files"),
-        description="Universal POS tags (17 UPOS) from Universal Dependencies; token accuracy equals "
-                    "XTREME's micro F1 for one tag per word.",
+        description="Universal POS tags (17 UPOS) from Universal Dependencies; XTREME's number is seqeval F1 "
+                    "over the UPOS sequences, reported with token accuracy beside it.",
     ),
     RealTask(
-        "panx", TaskInfo("panx", Format.TAGGING, NER_LABELS, "f1"), "target", "XTREME-R",
+        "panx", TaskInfo("panx", Format.TAGGING, NER_LABELS, "f1", "seqeval"), "target", "XTREME-R",
         L.PANX,
         Source("unimelb-nlp/wikiann", configs=_same(L.PANX), columns=columns(tokens="tokens", tags="ner_tags"),
                local_reader="conll", local_columns=columns(tokens="tokens", tags="tags"),
@@ -106,7 +107,7 @@ TARGETS: tuple[RealTask, ...] = (
                                local_example='local("data/mlqa/{split}/{split}-context-{language}-question-{language}'
                                              '.json")'),
         ("squad_v1",), "trains on SQuAD v1.1; context and question in the same language",
-        "Multilingual QA over parallel Wikipedia sentences."),
+        "Multilingual QA over parallel Wikipedia sentences.", scorer="mlqa"),
     _qa("tydiqa", L.TYDIQA,
         Source("google-research-datasets/tydiqa", configs=_configs(L.TYDIQA, "secondary_task"),
                columns=columns(language="id"), language_values=tuple(L.TYDIQA_NAMES.items()),
@@ -116,10 +117,10 @@ TARGETS: tuple[RealTask, ...] = (
         ("tydiqa",), "gold passage task; trains on the English training split; the dev set is the test set",
         "Typologically diverse QA, gold-passage version.", dev_split=""),
     RealTask(
-        "tatoeba", TaskInfo("tatoeba", Format.RETRIEVAL, (), "retrieval_accuracy"), "target", "XTREME-R",
+        "tatoeba", TaskInfo("tatoeba", Format.RETRIEVAL, (), "retrieval_accuracy", "tatoeba"), "target", "XTREME-R",
         L.TATOEBA,
         Source("google/xtreme", reader="rows", configs=_configs(L.TATOEBA, "tatoeba.{code}", L.TATOEBA_CODES),
-               columns=columns(query="source_sentence", candidate="target_sentence"),
+               columns=columns(query="target_sentence", candidate="source_sentence"),  # English searches
                codes=tuple(L.TATOEBA_CODES.items()), splits=(("test", "validation"),),
                local_reader="tatoeba", local_columns=IDENTITY,
                local_example='local("data/tatoeba/tatoeba.{code}-eng")  (the aligned pair '
@@ -135,7 +136,7 @@ TARGETS: tuple[RealTask, ...] = (
                                              note="XTREME: no training, the pretrained encoder's states")),),
     ),
     RealTask(
-        "bucc", TaskInfo("bucc", Format.RETRIEVAL, (), "retrieval_f1"), "target", "XTREME",
+        "bucc", TaskInfo("bucc", Format.RETRIEVAL, (), "retrieval_f1", "bucc"), "target", "XTREME",
         L.BUCC,
         Source("google/xtreme", reader="rows", configs=_configs(L.BUCC, "bucc18.{code}"),
                columns=columns(query="source_sentence", candidate="target_sentence"),
@@ -149,7 +150,7 @@ TARGETS: tuple[RealTask, ...] = (
         description="Mining parallel sentences from comparable corpora.",
     ),
     RealTask(
-        "lareqa", TaskInfo("lareqa", Format.RETRIEVAL, (), "map@20"), "target", "XTREME-R",
+        "lareqa", TaskInfo("lareqa", Format.RETRIEVAL, (), "map@20", "map@20"), "target", "XTREME-R",
         L.LAREQA,
         Source("google-research-datasets/xquad_r", reader="lareqa", configs=_same(L.LAREQA),
                splits=(("test", "validation"),),
@@ -162,7 +163,7 @@ TARGETS: tuple[RealTask, ...] = (
         description="Language-agnostic answer retrieval over XQuAD-R.",
     ),
     RealTask(
-        "mewsli_x", TaskInfo("mewsli_x", Format.RETRIEVAL, (), "map@20"), "target", "XTREME-R",
+        "mewsli_x", TaskInfo("mewsli_x", Format.RETRIEVAL, (), "map@20", "map@20"), "target", "XTREME-R",
         L.MEWSLI_X,
         Source(None, reader="mewsli_x", splits=(("train", "train"), ("dev", "dev"), ("test", "test")),
                local_example='local("data/mewsli-x/dataset")  (the directory that get-mewsli-x.sh makes, '

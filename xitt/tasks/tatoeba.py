@@ -1,15 +1,18 @@
 """Tatoeba as XTREME uses it (LASER's release): two line-aligned files per language,
 `tatoeba.<xxx>-eng.<xxx>` and `tatoeba.<xxx>-eng.eng`; line i of one translates line i
-of the other.
+of the other. Lines end at ``\\n`` or ``\\r\\n`` only (``text.split_lines``).
 
-Each line becomes a retrieval example `{"id": str(i), "text", "side"}`: the non-English
-sentences are the queries, the English ones the candidates (XTREME retrieves the English
-translation of each sentence).
+Each line becomes a retrieval example `{"id": str(i), "text", "side"}`. XTREME's search
+(``evaluate_retrieval.py``, ``similarity_search``) indexes the non-English sentences and
+looks up each English one, so the **English** sentences are the queries and the other
+language's the candidates.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+
+from xitt.tasks.text import read_lines
 
 
 def files(path: Path, code: str) -> tuple[Path, Path]:
@@ -19,17 +22,17 @@ def files(path: Path, code: str) -> tuple[Path, Path]:
 
 
 def read(path: Path, code: str) -> list[dict]:
-    """The aligned sentences of one language pair as queries and candidates."""
+    """The aligned sentences of one language pair: English queries, candidates in ``code``."""
     source, english = files(path, code)
-    queries = source.read_text(encoding="utf-8").splitlines()
-    candidates = english.read_text(encoding="utf-8").splitlines()
-    if len(queries) != len(candidates):
-        raise ValueError(f"{source.name} has {len(queries)} lines but {english.name} has {len(candidates)}: "
+    others, englishes = read_lines(source), read_lines(english)
+    if len(others) != len(englishes):
+        raise ValueError(f"{source.name} has {len(others)} lines but {english.name} has {len(englishes)}: "
                          "Tatoeba's two files must be line-aligned")
-    return aligned(queries, candidates)
+    return aligned(englishes, others)
 
 
 def aligned(queries: list[str], candidates: list[str]) -> list[dict]:
-    """Retrieval examples for two line-aligned lists (also the hub's source/target columns)."""
+    """Retrieval examples for two line-aligned lists, line i of each sharing id ``str(i)``
+    (also the hub's columns, mapped by the task's ``query`` and ``candidate``)."""
     return ([{"id": str(i), "text": text, "side": "query"} for i, text in enumerate(queries)]
             + [{"id": str(i), "text": text, "side": "candidate"} for i, text in enumerate(candidates)])
