@@ -5,7 +5,9 @@ Two kinds of expected values:
 - ``XTREME_VALUES``: what XTREME's own ``evaluate.py`` (google-research/xtreme @ 838c13b)
   prints for its mock predictions in ``../shared/fixtures/xtreme_mock``, obtained by running
   ``evaluate.evaluate_one_task(prediction_file, label_file, task, language)`` on each file
-  pair there (seqeval 1.2.2), divided by 100;
+  pair there with seqeval 0.0.12 (the seqeval of XTREME's release; with it the same call on
+  XTREME's whole mock set gives exactly the averages its ``evaluate_test.py`` asserts, UD-POS
+  F1 70.21746048354693, where seqeval 1.2.2 gives 70.398), divided by 100;
 - adversarial cases whose value is derived by hand from the benchmark's code, each
   derivation written beside it.
 """
@@ -52,7 +54,7 @@ XTREME_VALUES = {  # evaluate.py's output / 100, per (task, language)
     ("tatoeba", "hi"): {"accuracy": 0.8},
     ("tatoeba", "zh"): {"accuracy": 0.6},
     ("tydiqa", "en"): {"exact_match": 1.0, "f1": 1.0},
-    ("udpos", "de"): {"f1": 0.8157894736842104, "precision": 0.8157894736842105, "recall": 0.8157894736842105},
+    ("udpos", "de"): {"f1": 0.8205128205128204, "precision": 0.8205128205128204, "recall": 0.8205128205128204},
     ("udpos", "en"): {"f1": 1.0, "precision": 1.0, "recall": 1.0},
     ("udpos", "hi"): {"f1": 0.5945945945945946, "precision": 0.5945945945945946, "recall": 0.5945945945945946},
     ("udpos", "zh"): {"f1": 0.6111111111111113, "precision": 0.6470588235294117, "recall": 0.5789473684210527},
@@ -176,9 +178,10 @@ POS = SCORERS["upos_seqeval"]
     (["PROPN", "PROPN", "VERB", "PUNCT"], ["PROPN", "NOUN", "VERB", "PUNCT"], 4 / 7, 0.75),
     # gold NOUN NOUN is one chunk; predicted NOUN VERB two, neither equal to it
     (["NOUN", "NOUN"], ["NOUN", "VERB"], 0.0, 0.5),
-    # SCONJ is an S- (single) tag: gold two chunks; X (type "_") before the sentence end "O" (type "_") never
-    # closes, so the prediction has one chunk: P 1/1, R 1/2
-    (["SCONJ", "SCONJ"], ["SCONJ", "X"], 2 / 3, 0.5),
+    # SCONJ is an S- (single) tag: gold two chunks, predicted SCONJ and X: one of two right each way
+    (["SCONJ", "SCONJ"], ["SCONJ", "X"], 0.5, 0.5),
+    # seqeval 0.0.12 types a chunk by the whole tag: CCONJ is not SCONJ (seqeval >= 0.0.13 would give both "CONJ": F1 1)
+    (["CCONJ"], ["SCONJ"], 0.0, 0.0),
 ])
 def test_udpos_benchmark_number_is_seqeval_over_upos_with_accuracy_beside_it(gold, predicted, f1, accuracy):
     result = POS([gold], [predicted])

@@ -26,7 +26,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from functools import partial
 
-from xitt.models.metrics import accuracy, span_scores, token_accuracy
+from xitt.models.metrics import accuracy, span_scores, token_accuracy, upos_chunk_scores
 from xitt.models.ranking import TOP_K, mean_of_rankings
 from xitt.models.retrieval import pair_scores
 from xitt.models.squad import mlqa_tokens, qa_scores, squad_tokens
@@ -68,6 +68,10 @@ def _seqeval(gold: Sequence[Sequence[str]], predicted: Sequence[Sequence[str]], 
     return {**span_scores(gold, predicted), "accuracy": token_accuracy(gold, predicted)}
 
 
+def _upos(gold: Sequence[Sequence[str]], predicted: Sequence[Sequence[str]], language: str) -> Result:
+    return {**upos_chunk_scores(gold, predicted), "accuracy": token_accuracy(gold, predicted)}
+
+
 def _token_accuracy(gold: Sequence[Sequence[str]], predicted: Sequence[Sequence[str]], language: str) -> Result:
     return {"accuracy": token_accuracy(gold, predicted)}
 
@@ -94,7 +98,8 @@ SCORERS: dict[str, Scorer] = {s.name: s for s in (
     Scorer("seqeval", (Format.TAGGING,), "f1", "entity-level F1 (seqeval, default mode)",
            "evaluate.py f1: seqeval f1_score, precision_score, recall_score (PAN-X)", _seqeval),
     Scorer("upos_seqeval", (Format.TAGGING,), "f1", "seqeval F1 over the UPOS tag sequences (XTREME's UD-POS number)",
-           "evaluate.py f1 applied to UPOS tags: seqeval chunks, adjacent equal tags merge (UD-POS)", _seqeval,
+           "evaluate.py f1 applied to UPOS tags with seqeval 0.0.12, XTREME's at release: chunks of adjacent "
+           "equal tags (UD-POS)", _upos,
            conventional="accuracy", conventional_label="token accuracy (the conventional POS number)"),
     Scorer("squad_v1", (Format.QA,), "em_f1", _QA_SCORE,
            "third_party/evaluate_squad.py: SQuAD v1.1 normalisation in every language (XQuAD, TyDiQA-GoldP)",
