@@ -1030,3 +1030,17 @@ def test_a_checkpoint_path_cannot_leave_the_experiment(tmp_path, name):
     error = the_error(tmp_path, text)
     assert "experiment's folder" in error.message and error.location.line == 2
     assert load_program(write(tmp_path, text.replace(name, "checkpoints/xlmr"))).model.params["name"] == "checkpoints/xlmr"
+
+
+def test_a_byte_order_mark_is_accepted_and_snippets_count_lines_as_the_parser(tmp_path):
+    """A file saved with a UTF-8 BOM loads; a U+2028 inside a comment is not a line break for
+    the parser, so the error on the line after it shows that line (not the comment's tail)."""
+    path = tmp_path / "bom.xitt"
+    path.write_bytes(("\ufeff" + VALID).encode("utf-8"))
+    assert load_program(path).name == "study"
+    text = VALID.replace("world toy(languages: 3, seed: 1)", "# a note\u2028still the note\nworld toy(languages: 3, seed: 1, sede: 2)")
+    path.write_bytes(("\ufeff" + text).encode("utf-8"))
+    with pytest.raises(ProgramError) as caught:
+        load_program(path)
+    error = caught.value.errors[0] if isinstance(caught.value, ProgramErrors) else caught.value
+    assert error.location.line == 3 and "sede" in rendered(error)
