@@ -287,6 +287,7 @@ def test_pooled_layer_is_xtremes():
     [-12:][7] for every model (num_layers left at 12)."""
     assert [retrieval_layer(n) for n in (12, 24, 6, 2, 1)] == [8, 14, 5, 2, 1]
     assert [retrieval_layer(n, "bucc") for n in (12, 24, 6)] == [8, 20, 5]
+    assert [retrieval_layer(n, "world") for n in (2, 1, 12)] == [1, 1, 7]  # the world's own rule, unchanged
 
 
 # --- readers: line breaks, byte order marks, withheld UD text -------------------------------------

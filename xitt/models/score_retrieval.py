@@ -36,9 +36,13 @@ def retrieval_layer(layers: int, task: str = "tatoeba") -> int:
       12 for every model: index ``layers - 4`` (8 of 12, 20 of 24).
 
     Depths XTREME never ran use the same formulas (BUCC's below 12 layers uses Tatoeba's),
-    kept within 1..``layers``.
+    kept within 1..``layers``. ``task="world"``: the synthetic world's retrieval target, 7/12
+    of the depth rounded (layer 1 of the world's 2), the rule its measured numbers
+    (docs/world.md) were taken with.
     """
-    if task == "bucc" and layers >= 12:
+    if task == "world":
+        index = round(layers * 7 / 12)
+    elif task == "bucc" and layers >= 12:
         index = layers - 4
     elif task in ("tatoeba", "bucc"):
         index = layers // 2 + 2
@@ -64,12 +68,14 @@ def evaluate_retrieval(
     candidates: Sequence[dict],
     layer: int | None = None,
     max_length: int = MAX_LENGTH,
+    task: str = "tatoeba",
 ) -> dict[str, float]:
     """Each query (``{"id", "text"}``) must find the candidate with its id as cosine-nearest.
 
     Real Tatoeba's readers make the English sentences the queries (XTREME's direction).
-    Returns ``score`` = ``accuracy`` over the queries whose id some candidate has."""
-    layer = retrieval_layer(encoder.config.num_hidden_layers) if layer is None else layer
+    ``layer`` defaults to ``retrieval_layer(depth, task)``. Returns ``score`` = ``accuracy``
+    over the queries whose id some candidate has."""
+    layer = retrieval_layer(encoder.config.num_hidden_layers, task) if layer is None else layer
     source = _vectors(encoder, tokenizer, [q["text"] for q in queries], layer, max_length)
     target = _vectors(encoder, tokenizer, [c["text"] for c in candidates], layer, max_length)
     score = tatoeba_accuracy(source, [q["id"] for q in queries], target, [c["id"] for c in candidates])

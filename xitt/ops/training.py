@@ -102,7 +102,8 @@ def _retrieval_scores(examples, encoder, tokenizer, task, pivot: str, languages)
 
     if not examples.real:
         candidates = examples.get(task.name, pivot, "test")
-        return {language: evaluate_retrieval(encoder, tokenizer, examples.get(task.name, language, "test"), candidates)
+        return {language: evaluate_retrieval(encoder, tokenizer, examples.get(task.name, language, "test"), candidates,
+                                             task="world")
                 for language in languages if language != pivot}
     found = {(language, split): examples.get(name, language, split) for name, language, split in examples.eval_keys}
     tested = {language: rows for (language, split), rows in found.items() if split != "dev"}
