@@ -5,7 +5,6 @@ whatever a step prints (stdout, stderr, C-level writes, logging) in its log."""
 from __future__ import annotations
 
 import io
-import json
 import logging
 import os
 import re

@@ -70,8 +70,9 @@ def abbreviate(labels: Sequence[str], width: int) -> dict[str, str]:
     return short
 
 
-def _table(title: str, columns: Sequence[Column], rows: Sequence[Sequence], caption: str | None, compact: bool) -> Table:
-    """Title and caption are printed apart (``_framed``): inside, rich wraps them at the table's width."""
+def _table(columns: Sequence[Column], rows: Sequence[Sequence], compact: bool) -> Table:
+    """The bare table; title and caption are printed apart (``_framed``): inside, rich wraps
+    them at the table's width."""
     table = Table(box=box.SIMPLE_HEAD if compact else box.HEAVY_HEAD, show_edge=not compact, pad_edge=not compact,
                   padding=(0, 0 if compact else 1), collapse_padding=compact)
     for column in columns:
@@ -90,8 +91,7 @@ def _width(renderable: RenderableType) -> int:
 
 
 def _cell_width(cell) -> int:
-    text = cell.plain if isinstance(cell, Text) else str(cell)
-    return max((len(line) for line in text.splitlines()), default=0)
+    return max((len(line) for line in _plain(cell).splitlines()), default=0)
 
 
 def _relabel(rows: Sequence[Sequence], index: int, mapping: dict[str, str]) -> list[list]:
@@ -111,21 +111,21 @@ def _plain(cell) -> str:
     return cell.plain if isinstance(cell, Text) else str(cell)
 
 
-def _shrink(title, columns, rows, caption, width: int) -> tuple[list[list], bool]:
+def _shrink(columns: Sequence[Column], rows: Sequence[Sequence], width: int) -> tuple[list[list], bool]:
     """Abbreviate label columns, widest first, until the compact table fits ``width``."""
     rows = [list(r) for r in rows]
     labels = [i for i, c in enumerate(columns) if c.label]
     widths = {i: max([_cell_width(r[i]) for r in rows] + [1]) for i in labels}
-    excess = _width(_table(title, columns, rows, caption, True)) - width
+    excess = _width(_table(columns, rows, True)) - width
     while excess > 0:
-        widest = max(labels, key=lambda i: widths[i], default=None)
-        if widest is None or widths[widest] <= MIN_LABEL:
+        widest = max(labels, key=lambda i: widths[i] - max(MIN_LABEL, *map(len, columns[i].header.split())), default=None)
+        if widest is None or widths[widest] <= max(MIN_LABEL, *map(len, columns[widest].header.split())):
             return rows, False
         widths[widest] -= 1
         excess -= 1
     for i in labels:
         rows = _relabel(rows, i, abbreviate([_plain(r[i]) for r in rows], widths[i]))
-    return rows, _width(_table(title, columns, rows, caption, True)) <= width
+    return rows, _width(_table(columns, rows, True)) <= width
 
 
 def _framed(title: str, table: RenderableType, caption: str | None) -> Group:
@@ -139,17 +139,17 @@ def fit(title: str, columns: Sequence[Column], rows: Sequence[Sequence], width: 
     full style, compact, labels abbreviated, then value columns split over several tables
     (each repeating the ``repeat`` label columns). Value cells are never cut."""
     caption = "\n".join(c for c in (caption, notes.caption() if notes else None) if c) or None
-    full = _table(title, columns, rows, caption, False)
+    full = _table(columns, rows, False)
     if _width(full) <= width:
         return _framed(title, full, caption)
-    compact = _table(title, columns, rows, caption, True)
+    compact = _table(columns, rows, True)
     if _width(compact) <= width:
         return _framed(title, compact, caption)
-    shrunk, fits = _shrink(title, columns, rows, caption, width)
+    shrunk, fits = _shrink(columns, rows, width)
     if fits:
-        return _framed(title, _table(title, columns, shrunk, caption, True), caption)
+        return _framed(title, _table(columns, shrunk, True), caption)
     parts = _split(title, columns, rows, caption, width)
-    return Group(*parts) if parts else _framed(title, _table(title, columns, shrunk, caption, True), caption)
+    return Group(*parts) if parts else _framed(title, _table(columns, shrunk, True), caption)
 
 
 def _split(title, columns, rows, caption, width: int) -> list[Group]:
@@ -171,13 +171,13 @@ def _split(title, columns, rows, caption, width: int) -> list[Group]:
             for group in groups:
                 cols, sub = part(group)
                 if shrink:
-                    sub, fits = _shrink(title, cols, sub, None, width)
+                    sub, fits = _shrink(cols, sub, width)
                 else:
-                    fits = _width(_table(title, cols, sub, None, True)) <= width
+                    fits = _width(_table(cols, sub, True)) <= width
                 if not fits:
                     break
                 laid.append((cols, sub))
             else:
-                return [_framed(f"{title} ({n} of {len(laid)})", _table(title, cols, sub, None, True), caption if n == len(laid) else None)
+                return [_framed(f"{title} ({n} of {len(laid)})", _table(cols, sub, True), caption if n == len(laid) else None)
                         for n, (cols, sub) in enumerate(laid, 1)]
     return []
