@@ -101,3 +101,27 @@ def test_cli_run_into_a_file_prints_plain_timestamped_lines(tiny_study, tmp_path
     assert any("finished similarity/text" in line for line in progress)
     assert any("running  similarity/text" in line for line in progress)  # at the (tiny) interval
     assert "report:" in text
+
+
+@op("display.load_encoder")
+def load_encoder(ctx: StepContext) -> dict:
+    from transformers import AutoModel
+
+    AutoModel.from_pretrained(ctx.params["checkpoint"])  # a masked LM read as an encoder: transformers reports lm_head
+    return {"done": True}
+
+
+def test_transformers_load_report_stays_out_of_the_display(tmp_path, capfd):
+    from transformers import XLMRobertaConfig, XLMRobertaForMaskedLM
+
+    config = XLMRobertaConfig(vocab_size=100, hidden_size=16, num_hidden_layers=1, num_attention_heads=2, intermediate_size=32,
+                              max_position_embeddings=40)
+    XLMRobertaForMaskedLM(config).save_pretrained(tmp_path / "ckpt")
+    capfd.readouterr()
+    out = io.StringIO()
+    with Store(tmp_path) as store:
+        summary = run(Graph((Step("load", "display.load_encoder", {"checkpoint": str(tmp_path / "ckpt")}),)), store, PlainReporter(out))
+        log = open(store.get(summary.keys["load"]).meta["output_log"]).read()
+    printed = capfd.readouterr()
+    assert "lm_head" not in out.getvalue() + printed.out + printed.err
+    assert "LOAD REPORT" in log and "lm_head" in log
