@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 import math
+import re
 from functools import wraps
 
 import numpy as np
@@ -130,8 +131,9 @@ def _set_styles(study: StudyResults) -> list[tuple[str, dict]]:
 
 
 def _task(unit: str, named_sets: bool) -> str:
-    """A point's label: the task alone where marker and colour already say the set."""
-    return unit.split("@", 1)[0] if named_sets else unit
+    """A point's label: the task alone where marker and colour already say the set
+    (``nli@*`` -> ``nli``, ``mix(nli@en,qa@en)`` -> ``mix(nli,qa)``)."""
+    return re.sub(r"@[^,)]*", "", unit) if named_sets else unit
 
 
 @_paper
@@ -141,7 +143,7 @@ def scatter_figure(study: StudyResults, measure: str) -> Figure:
     colour and least-squares line, the stored r of each set in the panel's title."""
     per = per_of(study, measure)
     panels = scatter_points(study, measure, per)
-    columns = min(COLUMNS, len(panels)) or 1
+    columns = (2 if len(panels) == 4 else min(COLUMNS, len(panels))) or 1  # 4 panels: 2 x 2
     rows = math.ceil(len(panels) / columns) or 1
     figure = Figure(figsize=(PAGE_WIDTH if columns > 1 else 3.6, 0.7 + 2.3 * rows), layout="constrained")
     grid = figure.subplots(rows, columns, squeeze=False)
@@ -249,7 +251,7 @@ def overview_figure(study: StudyResults) -> Figure | None:
         axes.grid(axis="x", color="0.9", linewidth=0.6)
     grid[0].set_yticks(range(len(groups)), groups)
     grid[0].set_ylim(len(groups) - 0.5, -0.5)  # first group on top, room for every set's row
-    grid[0].set_ylabel(per)
+    grid[0].set_ylabel(per if all(result["per"] == per for result in study.correlations if result["rows"]) else "group")
     handles = [Line2D([], [], marker=styles.get(scope, styles["all"])["marker"], color=styles.get(scope, styles["all"])["color"],
                       markerfacecolor=styles.get(scope, styles["all"])["color"], linewidth=1.2) for scope in scopes]
     level = round(100 * study.correlations[0].get("confidence", 0.95))
