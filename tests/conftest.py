@@ -8,6 +8,9 @@ from pathlib import Path
 # Tests never reach the network: the hub and datasets work from local files only.
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["HF_DATASETS_OFFLINE"] = "1"
+# One thread per step whatever else runs on the machine: float results then do not depend on
+# how many other xitt steps compute at the same time (engine/threads.py).
+os.environ.setdefault("XITT_THREADS", "1")
 
 import pytest
 

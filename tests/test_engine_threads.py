@@ -16,7 +16,7 @@ from xitt.engine.graph import Graph, Step
 from xitt.engine.registry import StepContext, op
 from xitt.engine.scheduler import run
 from xitt.engine.store import Store
-from xitt.engine.threads import LIVE_ENV, Share, available_cores, computing_elsewhere, step_threads
+from xitt.engine.threads import LIVE_ENV, THREADS_ENV, Share, available_cores, computing_elsewhere, step_threads
 
 FORK = multiprocessing.get_context("fork")
 
@@ -24,6 +24,7 @@ FORK = multiprocessing.get_context("fork")
 @pytest.fixture(autouse=True)
 def live(tmp_path, monkeypatch):
     monkeypatch.setenv(LIVE_ENV, str(tmp_path / "live"))
+    monkeypatch.delenv(THREADS_ENV, raising=False)  # conftest fixes it at 1 for every other test
     return tmp_path / "live"
 
 
@@ -35,6 +36,8 @@ def test_the_share_divides_the_cores_among_computing_steps(monkeypatch):
     assert step_threads(jobs=2, elsewhere=2) == 2  # this run's two parallel steps and two others
     assert step_threads(requested=6, jobs=2, elsewhere=5) == 3  # --threads 6: the run's own budget
     assert step_threads(requested=1, jobs=4) == 1
+    monkeypatch.setenv(THREADS_ENV, "4")
+    assert step_threads(elsewhere=3) == 4 and step_threads(jobs=2) == 2  # $XITT_THREADS: --threads by default
 
 
 def _compute(live_dir: str, run_id: str) -> None:

@@ -6,7 +6,13 @@ dies). A step's share is the cores this process may use (its CPU affinity, and t
 CPU quota in a container) divided by the steps computing on this machine now, its own run's
 included, so that two runs on one machine take about as long together as one after the
 other, instead of each spinning as many threads as there are cores against the other.
-``--threads N`` gives a run N threads in all, shared among its parallel steps (``jobs``).
+``--threads N`` (or ``$XITT_THREADS``) gives a run N threads in all, shared among its
+parallel steps (``jobs``).
+
+Floating-point results can differ in their last bits with the number of threads (parallel
+reductions add in another order), as they do from one machine to another; the share is
+recorded in each artifact's provenance, and a fixed ``--threads`` gives the same thread count
+whatever else runs (the tests set ``XITT_THREADS=1``).
 
 Native thread pools (OpenMP, BLAS: numpy's, scipy's, torch's) are held to the share for the
 step with threadpoolctl; an op that sets its own pools (torch) follows ``StepContext.threads``.
@@ -27,6 +33,7 @@ from pathlib import Path
 from xitt.engine.hosts import Presence, live
 
 LIVE_ENV = "XITT_LIVE_DIR"
+THREADS_ENV = "XITT_THREADS"  # a default for --threads: the same thread count whatever else runs
 RECHECK_S = 2.0
 
 
@@ -68,10 +75,18 @@ def step_threads(requested: int | None = None, jobs: int = 1, elsewhere: int | N
     parallel steps; else this machine's cores split among every step computing now (this
     run's ``jobs`` and ``elsewhere``, the other processes' steps). At least 1."""
     jobs = max(1, jobs)
+    requested = requested or _from_env()
     if requested:
         return max(1, requested // jobs)
     others = computing_elsewhere(run) if elsewhere is None else elsewhere
     return max(1, available_cores() // (jobs + others))
+
+
+def _from_env() -> int | None:
+    try:
+        return max(1, int(os.environ[THREADS_ENV]))
+    except (KeyError, ValueError):
+        return None
 
 
 class Share:
@@ -102,7 +117,7 @@ class Share:
 
     def now(self) -> int:
         """The share as it stands now (looked up again at most every RECHECK_S seconds)."""
-        if not self.requested and time.monotonic() - self._checked >= RECHECK_S:
+        if not (self.requested or _from_env()) and time.monotonic() - self._checked >= RECHECK_S:
             self._threads = step_threads(None, self.jobs, run=self.run)
             self._checked = time.monotonic()
         return self._threads
