@@ -75,7 +75,8 @@ def closure(name):
     return seen
 
 
-users = {name: closure(op.fn.__module__) for name, op in ops.items()}
+# an op runs its own module and the modules it registers as helpers (a declared measure's module)
+users = {name: set().union(*(closure(module) for module, _ in op.modules)) for name, op in ops.items()}
 graph = Graph(tuple(Step(name, name, {}) for name in sorted(ops)))
 store = Store(root / "store")
 

@@ -528,7 +528,7 @@ def test_per_task_languages_in_a_target_set_narrow_evaluation(tmp_path):
 def test_mix_is_one_unit_with_a_sampling_rule(tmp_path):
     sets = sets_of(tmp_path, "tasks m = mix(toy.{nli, paraphrase} @ en, sampling: temperature, temperature: 3) | english\n")
     mix, nli, sentiment = sets["m"]
-    assert (mix.sampling, mix.temperature) == ("temperature", 3.0)
+    assert (mix.mixing.sampling, mix.mixing.temperature) == ("temperature", 3.0)
     assert labels(mix.tasks) == ["nli@en", "paraphrase@en"]
     assert labels([nli, sentiment]) == ["nli@en", "sentiment@en"]
 

@@ -267,6 +267,38 @@ def test_every_measure_declares_a_kind_and_a_registered_op(measure):
     assert inputs_of(measure, params) <= {"encoder", "intermediate_models"}
 
 
+def test_a_measure_declared_in_one_module_is_checked_compiled_and_run(tiny_study):
+    """finetuned_embedding was added as one module of measures/declared and one line in its
+    MODULES: the language checks its params, the compiler takes its op and inputs from the
+    declaration, and the generic op runs it (on the warm tiny study: only it and correlate run)."""
+    import xitt.ops  # noqa: F401
+    from tests.conftest import TINY, run_file
+    from xitt.compile import compile_program
+    from xitt.engine.registry import get_op
+    from xitt.engine.store import Store
+    from xitt.errors import ProgramError
+    from xitt.lang import load_program
+
+    path = tiny_study.parent / "tuned.xitt"
+    path.write_text(TINY.replace("similarity vocab = vocabulary(measure: jensen_shannon)",
+                                 "similarity tuned = finetuned_embedding(samples: 16, pool: mean)"))
+    step = compile_program(load_program(path)).graph.by_id()["similarity/tuned"]
+    assert step.op == "similarity.finetuned_embedding" and step.inputs["encoder"] == "pretrain/base"
+    assert (step.params["samples"], step.params["epochs"], step.params["lr"]) == (16, 1, 5e-4)
+    op = get_op(step.op)
+    assert "xitt.measures.declared.finetuned_embedding" in {name for name, _ in op.modules}  # in its version
+    summary = run_file(path)
+    assert set(summary.executed) == {"similarity/tuned", "correlate/1"}
+    with Store(path.parent) as store:
+        result = store.get(summary.keys["similarity/tuned"]).result
+    values = np.array([[result["values"][i][t] for t in result["targets"]] for i in result["intermediates"]])
+    assert values.shape == (2, 2) and np.isfinite(values).all() and (np.abs(values) <= 1 + 1e-9).all()
+    assert (result["direction"], result["range"]) == ("similarity", [-1.0, 1.0])
+    path.write_text(TINY.replace("vocabulary(measure: jensen_shannon)", "finetuned_embedding(pool: max)"))
+    with pytest.raises(ProgramError, match="pool"):
+        load_program(path)
+
+
 def test_subword_vocabulary_needs_the_encoder_and_word_vocabulary_does_not():
     assert inputs_of("vocabulary", {"unit": "subwords"}) == {"encoder"}
     assert inputs_of("vocabulary", {"unit": "words"}) == frozenset()
@@ -412,6 +444,7 @@ similarity cka      = cka(samples: 32)
 similarity logme    = logme(samples: 32)
 similarity hscore   = h_score(samples: 32)
 similarity leep     = leep(samples: 32)
+similarity ftemb    = finetuned_embedding(samples: 32)
 """
 
 
@@ -428,7 +461,7 @@ def _every_measure_study() -> str:
 
 # the declared best value that the identical pair (nli @ en as intermediate and as target) reaches
 IDENTICAL_BEST = {"text": 1.0, "semb": 1.0, "jaccard": 1.0, "langrank": 0.5, "js": 0.0, "renyi": 0.0, "cosine": 1.0,
-                  "l1": 0.0, "bhatt": 0.0, "ttr": 0.0, "lang": 0.0, "fisher": 1.0, "ratio": 1.0}
+                  "l1": 0.0, "bhatt": 0.0, "ttr": 0.0, "lang": 0.0, "fisher": 1.0, "ratio": 1.0, "ftemb": 1.0}
 
 
 @pytest.mark.slow

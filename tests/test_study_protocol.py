@@ -284,8 +284,8 @@ def test_the_mission_study_compares_english_with_multilingual_intermediate_tasks
     targets = {s.params["task"] for s in compiled.graph.steps if s.op == "train.target"}
     assert targets == {"xnli", "xcopa", "udpos", "panx", "xquad", "mlqa", "tydiqa", "tatoeba", "mewsli_x", "lareqa"}
     assert len(compiled.sets["english"]) == 9 and len(compiled.sets["multilingual"]) == 3
-    xnli_mt = next(u for u in compiled.units.values() if u.get("task") == "xnli_translate_train")
-    assert len(xnli_mt["languages"]) == 15  # every language XTREME translated MNLI into, and English
+    xnli_mt = next(u for u in compiled.units.values() if getattr(u, "task", None) == "xnli_translate_train")
+    assert len(xnli_mt.languages) == 15  # every language XTREME translated MNLI into, and English
     correlate = [s for s in compiled.graph.steps if s.op == "stats.correlate"]
     assert {s.params["per"] for s in correlate} == {"target", "pooled"}
     assert all(s.params["compare"] == [["english", "multilingual"]] for s in correlate)

@@ -31,6 +31,7 @@ class Param:
     minimum: float | None = None
     maximum: float | None = None
     help: str = ""
+    keyed_at_default: bool = True  # False: left out of step params at its default (added after studies were cached)
 
     def problem(self, value: Any) -> str | None:
         """Why ``value`` is not acceptable, or None when it is."""
@@ -75,10 +76,13 @@ class UnknownParams(ValueError):
 
 
 def param(default: Any, *, choices: tuple[Any, ...] | None = None, minimum: float | None = None,
-          maximum: float | None = None, help: str = "") -> Any:
+          maximum: float | None = None, help: str = "", keyed_at_default: bool = True) -> Any:
     """A declared field of a ``Params`` dataclass: its default (which fixes its type), its
-    limits and its help text, as a ``Param`` kept in the field's metadata."""
-    return field(default=default, metadata={_PARAM: Param(default, choices, minimum, maximum, help)})
+    limits and its help text, as a ``Param`` kept in the field's metadata.
+
+    ``keyed_at_default=False`` is for a parameter added after studies were cached: at its
+    default it stays out of ``to_params`` (so out of step keys), and adding it changed no key."""
+    return field(default=default, metadata={_PARAM: Param(default, choices, minimum, maximum, help, keyed_at_default)})
 
 
 class Params:
@@ -104,8 +108,18 @@ class Params:
         return cls(**with_defaults(signature, dict(params)), **run)
 
     def to_params(self) -> dict[str, Any]:
-        """The declared parameters as JSON-able step params (undeclared fields left out)."""
-        return {name: getattr(self, name) for name in self.signature()}
+        """The declared parameters as JSON-able step params (undeclared fields left out, and
+        those not keyed at their default when they are at it)."""
+        return {name: getattr(self, name) for name, p in self.signature().items()
+                if p.keyed_at_default or getattr(self, name) != p.default}
+
+    # the protocol of an op's declared params type (xitt.engine.registry): read and write JSON
+    @classmethod
+    def from_json(cls: type[P], params: Mapping[str, Any]) -> P:
+        return cls.from_params(params)
+
+    def to_json(self) -> dict[str, Any]:
+        return self.to_params()
 
     def __post_init__(self) -> None:
         for name, declared in self.signature().items():

@@ -22,13 +22,17 @@ from pathlib import Path
 
 from xitt.engine.graph import Graph, Step
 from xitt.lang.program import MixRef, Program, ReportSpec, TaskRef
-from xitt.measures import inputs_of
+from xitt.measures import BY_NAME as MEASURES
+from xitt.measures.declare import ENCODER, INTERMEDIATE_MODELS
+from xitt.models.params import PretrainSettings, TokenizerSettings, TrainSettings
+from xitt.study import (Compared, CorrelateStep, GainRow, GainsStep, IntermediateStep, LoadStep, LocalFiles, Mixture,
+                        SimilarityStep, Target, TargetStep, Task, Unit)
 from xitt.tasks.hub import cached_repo
 from xitt.tasks.load import files_read, local
-from xitt.models import KEY_NEUTRAL
 from xitt.tasks.registry import get as real_task
 from xitt.tasks.registry import selection_task, stages
 from xitt.world.catalog import language_codes
+from xitt.world.config import WorldConfig
 
 BASELINE = "none"
 REAL_SOURCE = "hub"
@@ -68,7 +72,7 @@ class Compiled:
     correlations: tuple[str, ...]
     sets: dict[str, list[str]]  # intermediate set name -> its unit labels
     report: ReportSpec | None = None
-    units: dict[str, dict] = field(default_factory=dict)
+    units: dict[str, Unit] = field(default_factory=dict)
     families: tuple[Family, ...] = ()  # one per grid point; the first is ``gains``/``correlations``
     coverage: object = None  # coverage.Coverage: the data known to be missing, and what it left out
 
@@ -115,26 +119,30 @@ def _path(*parts: str) -> str:
     return "/".join(p for p in parts if p)
 
 
-def _unit(ref: TaskRef | MixRef, all_languages: tuple[str, ...]) -> dict:
-    """An intermediate unit: its label, and the params its training step carries."""
+def unit_of(ref: TaskRef | MixRef, all_languages: tuple[str, ...]) -> tuple[str, Unit]:
+    """An intermediate unit and its label: ``nli@en``, ``mix(nli@en,qa@en)``,
+    ``mix[temperature=2.0](...)``."""
     if isinstance(ref, TaskRef):
-        label = unit_label(ref, all_languages)
-        return {"label": label, "task": ref.task, "languages": list(ref.train_languages)}
-    sampling = ref.sampling if ref.sampling != "temperature" else f"temperature={format_value(ref.temperature)}"
+        return unit_label(ref, all_languages), Task(ref.task, ref.train_languages)
+    mixing = ref.mixing
+    sampling = mixing.sampling if mixing.sampling != "temperature" else f"temperature={format_value(mixing.temperature)}"
     inner = ",".join(unit_label(t, all_languages) for t in ref.tasks)
-    label = f"mix({inner})" if ref.sampling == "proportional" else f"mix[{sampling}]({inner})"
-    tasks = [{"task": t.task, "languages": list(t.train_languages)} for t in ref.tasks]
-    return {"label": label, "tasks": tasks, "sampling": ref.sampling, "temperature": float(ref.temperature)}
+    label = f"mix({inner})" if mixing.sampling == "proportional" else f"mix[{sampling}]({inner})"
+    return label, Mixture(tuple(Task(t.task, t.train_languages) for t in ref.tasks), mixing)
 
 
-def _local(program: Program, task: str) -> dict | None:
-    """The files a ``data TASK = local(...)`` statement names for a real task, as params:
-    the path (absolute: relative paths are the experiment folder's) and split names."""
+def _target_of(ref: TaskRef) -> Target:
+    return Target(ref.task, ref.train_languages, ref.eval_languages)
+
+
+def local_files(program: Program, task: str) -> LocalFiles | None:
+    """The files a ``data TASK = local(...)`` statement names for a real task: the path
+    (absolute: relative paths are the experiment folder's) and split names."""
     found = next((spec for spec in program.data if spec.task == task), None)
     if found is None:
         return None
     path = found.path if Path(found.path).is_absolute() else str(Path(program.source_path).resolve().parent / found.path)
-    return {"path": path, "splits": dict(found.splits)}
+    return LocalFiles(path, tuple(found.splits))
 
 
 def _checkpoint(program: Program, params: dict) -> dict:
@@ -159,8 +167,8 @@ def selection_keys(program: Program, task: str, languages, target: bool) -> list
     on English). None where the files give no dev split (a local path without ``{split}``
     or ``dev:``)."""
     name = selection_task(real_task(task))
-    given = _local(program, name) if name is not None else None
-    if name is None or (given is not None and "{split}" not in given["path"] and "dev" not in given["splits"]):
+    given = local_files(program, name) if name is not None else None
+    if name is None or (given is not None and "{split}" not in given.path and "dev" not in dict(given.splits)):
         return []
     found = [language for language in languages if language in real_task(name).languages]
     if not target and "en" in found:
@@ -187,19 +195,27 @@ def evaluation_keys(task: str, languages) -> list[tuple[str, str, str]]:
 
 
 class _Data:
-    """The ``task.load`` steps of a program, one per (task, language, split), made once."""
+    """The ``task.load`` steps of a program, one per (task, language, split), made once; the
+    steps made since the last ``take`` wait there, so a phase puts them before their readers."""
 
-    def __init__(self, program: Program, add, missing: frozenset = frozenset()):
-        self.program, self.add, self.made, self.missing = program, add, set(), missing
+    def __init__(self, program: Program, missing: frozenset = frozenset()):
+        self.program, self.made, self.missing, self.pending = program, set(), missing, []
+
+    def add(self, step: Step) -> None:
+        self.pending.append(step)
+
+    def take(self) -> list[Step]:
+        taken, self.pending = self.pending, []
+        return taken
 
     def step(self, task: str, language: str, split: str) -> str:
         step_id = f"data/{task}/{language}/{split}"
         if step_id not in self.made:
             self.made.add(step_id)
-            given = _local(self.program, task)
-            source = local(given["path"], splits=given["splits"]) if given else None
+            given = local_files(self.program, task)
+            source = local(given.path, splits=dict(given.splits)) if given else None
             read = tuple(str(path) for path in files_read(task, language, split, source))
-            self.add(Step(step_id, "task.load", {"task": task, "language": language, "split": split, "local": given},
+            self.add(Step(step_id, "task.load", LoadStep(task, language, split, given).to_json(),
                           external=read))
         return step_id
 
@@ -216,18 +232,12 @@ class _Data:
         return tuple(self.step(*key) for key in evaluation_keys(task, languages))
 
 
-def _train_params(train: dict) -> dict:
-    """A training step's params: parameters added since studies were cached stay out at their
-    default (``KEY_NEUTRAL``), so that adding them changed no step's key."""
-    return {name: value for name, value in train.items() if not (name in KEY_NEUTRAL and value == KEY_NEUTRAL[name])}
-
-
 def _benchmark_train(train: dict, task: str, written: frozenset[str]) -> dict:
     """A real task's training params: epochs and max length the study did not write take the
     benchmark's (jiant's recipe: PAWS-X 5 epochs, POS and NER 10, QA 384 tokens); a written
     value always wins, even one equal to the language's default."""
     hyper = real_task(task).hyper
-    filled = _train_params(train)
+    filled = dict(train)
     for name, value in (("epochs", hyper.epochs), ("max_length", hyper.max_length)):
         if name not in written and value:
             filled[name] = int(value) if float(value).is_integer() else value
@@ -250,147 +260,193 @@ def _inputs(program: Program, upstream: str, data: tuple[str, ...] = (), evaluat
     return inputs
 
 
-def compile_program(program: Program, coverage=None) -> Compiled:
-    """The graph of ``program``. ``coverage`` (``coverage.restrict``) says which data is
-    missing: its dev sets select nothing, and the gains step records what was left out."""
-    all_languages = tuple(language_codes(program.world.params["languages"])) if program.world is not None else ()
-    steps: list[Step] = []
-    add = steps.append
-    data = _Data(program, add, coverage.keys if coverage is not None else frozenset())
+@dataclass
+class _Intermediates:
+    """What the intermediate phase leaves to the others: units by label, each unit's real
+    training and dev data (load step ids), and the intermediate sets' unit labels."""
 
+    units: dict[str, Unit] = field(default_factory=dict)
+    data: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    dev: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    sets: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass
+class _Targets:
+    """What the target phase leaves to the others: the targets, each grid point's gain rows
+    (runs, baselines, rows), and the targets' real training and evaluation data."""
+
+    refs: list[TaskRef]
+    families: dict[str, tuple[list, list, list]]
+    train: list[str] = field(default_factory=list)
+    eval: list[str] = field(default_factory=list)
+
+
+def compile_program(program: Program, coverage=None) -> Compiled:
+    """The graph of ``program``, phase by phase. ``coverage`` (``coverage.restrict``) says
+    which data is missing: its dev sets select nothing, and the gains step records what was
+    left out."""
+    data = _Data(program, coverage.keys if coverage is not None else frozenset())
+    points = grid(program)
+    phase1, encoder = _phase1(program)
+    intermediates = _units(program, data)
+    intermediate = [*data.take(), *_intermediate(program, intermediates, encoder, points)]
+    target, targets = _target(program, data, intermediates, encoder, points)
+    gains = _gains(targets, coverage)
+    similarity, similarities = _similarity(program, intermediates, targets, encoder, points)
+    correlation, families = _correlation(program, intermediates, similarities, points)
+    first = families[0]
+    graph = Graph(tuple([*phase1, *intermediate, *target, *gains, *similarity, *correlation]))
+    return Compiled(program.name, graph, first.gains, similarities, first.correlations, intermediates.sets, program.report,
+                    intermediates.units, tuple(families), coverage)
+
+
+def _phase1(program: Program) -> tuple[list[Step], str]:
+    """Phase 1: the world, and the encoder (a hub checkpoint, or a tokenizer and a tiny MLM
+    pretrained on the world); the steps and the encoder's step id."""
+    steps = []
     if program.world is not None:
-        add(Step("world", "world.generate", dict(program.world.params)))
+        steps.append(Step("world", "world.generate", WorldConfig.from_params(program.world.params).to_json()))
     model = program.model
     if model.kind == "hf":
         encoder = f"checkpoint/{model.name}"
         params = _checkpoint(program, dict(model.params))
-        add(Step(encoder, "model.hf", params, external=_checkpoint_files(params["name"])))
-    else:
-        add(Step("tokenizer", "model.tokenizer", {"vocab_size": model.params["vocab_size"]}, {"world": "world"}))
-        encoder = f"pretrain/{model.name}"
-        add(Step(encoder, "model.pretrain", dict(model.params), {"world": "world", "tokenizer": "tokenizer"}))
+        return [*steps, Step(encoder, "model.hf", params, external=_checkpoint_files(params["name"]))], encoder
+    settings = PretrainSettings.from_params(model.params)
+    encoder = f"pretrain/{model.name}"
+    steps.append(Step("tokenizer", "model.tokenizer", TokenizerSettings(settings.vocab_size).to_json(), {"world": "world"}))
+    steps.append(Step(encoder, "model.pretrain", settings.to_json(), {"world": "world", "tokenizer": "tokenizer"}))
+    return steps, encoder
 
-    units: dict[str, dict] = {}
-    unit_data: dict[str, tuple[str, ...]] = {}
-    unit_dev: dict[str, tuple[str, ...]] = {}  # real units' dev data, for select: best
-    sets: dict[str, list[str]] = {}
+
+def _units(program: Program, data: _Data) -> _Intermediates:
+    """The intermediate units of every intermediate set, deduplicated by label, and the real
+    data each reads (its load steps wait in ``data``)."""
+    all_languages = tuple(language_codes(program.world.params["languages"])) if program.world is not None else ()
+    found = _Intermediates()
     for task_set in program.sets("intermediate"):
         labels = []
         for ref in task_set.tasks:
-            unit = _unit(ref, all_languages)
-            units.setdefault(unit["label"], unit)
-            labels.append(unit["label"])
-            refs = ref.tasks if isinstance(ref, MixRef) else (ref,)
-            unit_data[unit["label"]] = tuple(
-                step for r in refs if r.source == REAL_SOURCE for step in data.training(r.task, r.train_languages, False))
-            unit_dev[unit["label"]] = tuple(
-                step for r in refs if r.source == REAL_SOURCE for step in data.selection(r.task, r.train_languages, False))
-        sets[task_set.name] = labels
+            label, unit = unit_of(ref, all_languages)
+            found.units.setdefault(label, unit)
+            labels.append(label)
+            refs = [r for r in (ref.tasks if isinstance(ref, MixRef) else (ref,)) if r.source == REAL_SOURCE]
+            found.data[label] = tuple(step for r in refs for step in data.training(r.task, r.train_languages, False))
+            found.dev[label] = tuple(step for r in refs for step in data.selection(r.task, r.train_languages, False))
+        found.sets[task_set.name] = labels
+    return found
 
-    points = grid(program)
-    intermediate_points = {p.intermediate_label: p.intermediate for p in points}
-    target_points = {p.target_label: p.target for p in points}
-    for label, unit in units.items():
-        for point, train in intermediate_points.items():
+
+def _intermediate(program: Program, found: _Intermediates, encoder: str, points: list[GridPoint]) -> list[Step]:
+    """Phase 2: each unit trained at each grid point's intermediate settings, for each seed."""
+    steps = []
+    written = program.written.get("intermediate", frozenset())
+    for label, unit in found.units.items():
+        for point, train in {p.intermediate_label: p.intermediate for p in points}.items():
+            real = bool(found.data[label]) and isinstance(unit, Task)
+            settings = _benchmark_train(train, unit.task, written) if real else train
+            dev = found.dev[label] if train["select"] == "best" else ()
             for seed in program.seeds:
-                params = {k: v for k, v in unit.items() if k != "label"}
-                real = bool(unit_data[label]) and "task" in unit
-                add(Step(
+                steps.append(Step(
                     _path("intermediate", label, point, f"seed={seed}"),
                     "train.intermediate",
-                    {**params, "train": _benchmark_train(train, unit["task"], program.written.get("intermediate", frozenset())) if real else _train_params(train), "seed": seed},
-                    _inputs(program, encoder, unit_data[label], dev=unit_dev[label] if train["select"] == "best" else ()),
+                    IntermediateStep(unit, TrainSettings.from_params(settings, seed=seed), seed).to_json(),
+                    _inputs(program, encoder, found.data[label], dev=dev),
                 ))
+    return steps
 
-    targets = [ref for s in program.sets("target") for ref in s.tasks]
-    families = {p.label: ([], [], []) for p in points}  # label -> runs, baselines, rows
-    target_train: list[str] = []
-    target_eval: list[str] = []
-    for ref in targets:
+
+def _target(program: Program, data: _Data, found: _Intermediates, encoder: str,
+            points: list[GridPoint]) -> tuple[list[Step], _Targets]:
+    """Phase 3: each target fine-tuned in English and scored zero-shot, after no intermediate
+    (the baseline) and after each unit, at each grid point, for each seed; with the gain rows
+    that compare them."""
+    steps: list[Step] = []
+    targets = _Targets([ref for s in program.sets("target") for ref in s.tasks], {p.label: ([], [], []) for p in points})
+    intermediate_points = list(dict.fromkeys(p.intermediate_label for p in points))
+    target_points = {p.target_label: p.target for p in points}
+    written = program.written.get("target", frozenset())
+    for ref in targets.refs:
         real = ref.source == REAL_SOURCE
         train_data = data.training(ref.task, ref.train_languages, True) if real else ()
         eval_data = data.evaluation(ref.task, ref.eval_languages) if real else ()
         dev_data = data.selection(ref.task, ref.train_languages, True) if real and train_data else ()
         protocol = real_task(ref.task).protocol if real else None
         # a retrieval target trained as XTREME-R's dual encoder says so (absent otherwise: no key changed)
-        objective = {"objective": protocol.objective} if protocol and protocol.objective != "task" and train_data else {}
-        target_train.extend(train_data)
-        target_eval.extend(eval_data)
+        objective = protocol.objective if protocol and train_data else "task"
+        targets.train.extend(train_data)
+        targets.eval.extend(eval_data)
+        steps.extend(data.take())
         for seed in program.seeds:
             for t_point, t_train in target_points.items():
-                for source in (BASELINE, *units):
+                settings = _benchmark_train(t_train, ref.task, written) if real else t_train
+                params = TargetStep(_target_of(ref), TrainSettings.from_params(settings, seed=seed), seed, objective).to_json()
+                dev = dev_data if t_train["select"] == "best" else ()
+                for source in (BASELINE, *found.units):
                     for i_point in ((None,) if source == BASELINE else intermediate_points):
                         upstream = encoder if source == BASELINE else _path("intermediate", source, i_point, f"seed={seed}")
-                        add(Step(
-                            _path("target", ref.task, source, i_point or "", t_point, f"seed={seed}"),
-                            "train.target",
-                            {
-                                "task": ref.task,
-                                "train_languages": list(ref.train_languages),
-                                "eval_languages": list(ref.eval_languages),
-                                "train": _benchmark_train(t_train, ref.task, program.written.get("target", frozenset())) if real else _train_params(t_train),
-                                "seed": seed,
-                                **objective,
-                            },
-                            _inputs(program, upstream, train_data, eval_data, dev_data if t_train["select"] == "best" else ()),
-                        ))
+                        steps.append(Step(_path("target", ref.task, source, i_point or "", t_point, f"seed={seed}"),
+                                          "train.target", params, _inputs(program, upstream, train_data, eval_data, dev)))
             for point in points:
-                runs, baselines, rows = families[point.label]
+                runs, baselines, rows = targets.families[point.label]
                 baseline_index = len(baselines)
                 baselines.append(_path("target", ref.task, BASELINE, point.target_label, f"seed={seed}"))
-                for source in units:
-                    rows.append({"intermediate": source, "target": ref.task, "seed": seed, "run": len(runs), "baseline": baseline_index})
+                for source in found.units:
+                    rows.append(GainRow(source, ref.task, seed, len(runs), baseline_index))
                     runs.append(_path("target", ref.task, source, point.intermediate_label, point.target_label, f"seed={seed}"))
+    return steps, targets
 
-    for label, (runs, baselines, rows) in families.items():
-        noted = {"coverage": coverage.to_json()} if coverage else {}  # only then: no key changes for complete data
-        add(Step(_path("gains", label), "stats.gains", {"rows": rows, **noted}, {"runs": tuple(runs), "baselines": tuple(baselines)}))
 
-    intermediates = list(units.values())
-    target_specs = [
-        {"label": ref.task, "task": ref.task, "languages": list(ref.train_languages), "eval_languages": list(ref.eval_languages)}
-        for ref in targets
-    ]
+def _gains(targets: _Targets, coverage) -> list[Step]:
+    """One gains step per grid point: each run against its baseline."""
+    noted = coverage.to_json() if coverage else None  # only then: no key changes for complete data
+    return [Step(_path("gains", label), "stats.gains", GainsStep(tuple(rows), noted).to_json(),
+                 {"runs": tuple(runs), "baselines": tuple(baselines)})
+            for label, (runs, baselines, rows) in targets.families.items()]
+
+
+def _similarity(program: Program, found: _Intermediates, targets: _Targets, encoder: str,
+                points: list[GridPoint]) -> tuple[list[Step], dict[str, str]]:
+    """One step per similarity statement, its op and inputs from the measure's declaration;
+    model-level measures read the first grid point's trained encoders. The steps, and each
+    similarity's step id by name."""
+    rows = tuple(Compared(label, unit) for label, unit in found.units.items())
+    columns = tuple(Compared(ref.task, _target_of(ref)) for ref in targets.refs)
     # a real study's measures read the load steps: intermediates' and targets' training data, targets' evaluation data
-    similarity_data = tuple(dict.fromkeys([*(step for steps in unit_data.values() for step in steps), *target_train]))
-    similarity_eval = tuple(dict.fromkeys(target_eval))
-    first_point = next(iter(intermediate_points))  # measures read the first grid point's trained encoders
-    similarities: dict[str, str] = {}
+    real_data = tuple(dict.fromkeys([*(step for steps in found.data.values() for step in steps), *targets.train]))
+    real_eval = tuple(dict.fromkeys(targets.eval))
+    first_point = points[0].intermediate_label
+    steps, similarities = [], {}
     for spec in program.similarities:
-        step_id = f"similarity/{spec.name}"
-        needs = inputs_of(spec.measure, spec.params)
-        inputs: dict = {**({"world": "world"} if program.world is not None else {}), **({"encoder": encoder} if "encoder" in needs else {})}
-        inputs |= {name: steps for name, steps in (("data", similarity_data), ("eval", similarity_eval)) if steps}
-        params = {**spec.params, "intermediates": intermediates, "targets": target_specs}
-        if "intermediate_models" in needs:  # unit-major, then seed: the order the op reads them in
-            inputs["intermediate_models"] = tuple(_path("intermediate", u, first_point, f"seed={s}") for u in units for s in program.seeds)
-            params["seeds"] = list(program.seeds)
-        add(Step(step_id, f"similarity.{spec.measure}", params, inputs))
-        similarities[spec.name] = step_id
+        measure = MEASURES[spec.measure]
+        measure_params = measure.params.from_params(spec.params)
+        needs = measure.inputs_of(measure_params)
+        inputs: dict = {**({"world": "world"} if program.world is not None else {}), **({"encoder": encoder} if ENCODER in needs else {})}
+        inputs |= {name: ids for name, ids in (("data", real_data), ("eval", real_eval)) if ids}
+        seeds = None
+        if INTERMEDIATE_MODELS in needs:  # unit-major, then seed: the order the op reads them in
+            inputs["intermediate_models"] = tuple(_path("intermediate", u, first_point, f"seed={s}") for u in found.units for s in program.seeds)
+            seeds = tuple(program.seeds)
+        similarities[spec.name] = f"similarity/{spec.name}"
+        steps.append(Step(similarities[spec.name], measure.op, SimilarityStep(measure_params, rows, columns, seeds).to_json(), inputs))
+    return steps, similarities
 
-    result: list[Family] = []
+
+def _correlation(program: Program, found: _Intermediates, similarities: dict[str, str],
+                 points: list[GridPoint]) -> tuple[list[Step], list[Family]]:
+    """Each correlate statement at each grid point: similarities against that point's gains."""
+    steps, families = [], []
+    compare = tuple((c.left, c.right) for c in program.comparisons)
     for point in points:
         correlations = []
         for index, corr in enumerate(program.correlations):
             step_id = _path(f"correlate/{index + 1}", point.label)
-            add(Step(
+            steps.append(Step(
                 step_id,
                 "stats.correlate",
-                {
-                    "methods": list(corr.methods),
-                    "similarities": list(corr.similarities),
-                    "per": corr.per,
-                    "settings": dict(corr.settings),
-                    "sets": sets,
-                    "compare": [[c.left, c.right] for c in program.comparisons],
-                },
+                CorrelateStep(corr.methods, corr.similarities, corr.per, corr.settings, found.sets, compare).to_json(),
                 {"gains": _path("gains", point.label), "similarities": tuple(similarities[name] for name in corr.similarities)},
             ))
             correlations.append(step_id)
-        result.append(Family(point.label, _path("gains", point.label), tuple(correlations)))
-
-    first = result[0]
-    return Compiled(
-        program.name, Graph(tuple(steps)), first.gains, similarities, first.correlations, sets, program.report, units, tuple(result),
-        coverage,
-    )
+        families.append(Family(point.label, _path("gains", point.label), tuple(correlations)))
+    return steps, families

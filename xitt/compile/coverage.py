@@ -20,8 +20,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from xitt.compile.compiler import _local, evaluation_keys, selection_keys, training_keys
-from xitt.compile.compiler import _unit as unit_params
+from xitt.compile.compiler import evaluation_keys, local_files, selection_keys, training_keys
+from xitt.compile.compiler import unit_of
 from xitt.errors import UserError
 from xitt.lang.program import MixRef, Program, TaskRef
 
@@ -80,8 +80,8 @@ def data_probe(program: Program) -> Probe:
     from xitt.tasks.load import local, unavailable
 
     def probe(task: str, language: str, split: str) -> str | None:
-        given = _local(program, task)
-        return unavailable(task, language, split, local(given["path"], splits=given["splits"]) if given else None)
+        given = local_files(program, task)
+        return unavailable(task, language, split, local(given.path, splits=dict(given.splits)) if given else None)
 
     return probe
 
@@ -116,7 +116,7 @@ def restrict(program: Program, probe: Probe) -> tuple[Program, Coverage]:
 
 def _label(ref: TaskRef | MixRef) -> str:
     """The unit's label as the study names it (``mnli@en``, ``mix(...)``) before narrowing."""
-    return unit_params(ref, ())["label"]
+    return unit_of(ref, ())[0]
 
 
 def _describe(keys: list[Key]) -> list[str]:

@@ -41,6 +41,10 @@ class Op:
     versions shape the op's output (``("torch", "transformers")``): they are part of its steps'
     keys. ``resources`` is what a step asks of an executor (e.g. ``{"gpu": 1}``); ``keep``
     says whether the artifact's files are worth keeping once no later step needs them.
+    ``params`` is the type of the op's step params, when it declares one: a class with
+    ``from_json(params)`` that reads them and ``to_json()`` that writes them back; the engine
+    never calls it, the compiler writes through it, the op reads through it, and a test
+    (tests/test_architecture.py) checks that every compiled step's params read back to themselves.
     """
 
     name: str
@@ -50,6 +54,7 @@ class Op:
     keep: bool = True
     libraries: tuple[str, ...] = ()
     modules: tuple[tuple[str, str], ...] = ()  # (name, file) of the op's module and its helpers', found at registration
+    params: type | None = None
 
     @property
     def code(self) -> CodeVersion | None:
@@ -83,6 +88,7 @@ def op(
     resources: Mapping[str, float] | None = None,
     keep: bool = True,
     libraries: Iterable[str] = (),
+    params: type | None = None,
 ) -> Callable[[OpFn], OpFn]:
     """Register ``fn`` as the op ``name``. ``helpers`` may name functions of other modules
     whose imports the version should follow too (the op's own module is always followed)."""
@@ -91,7 +97,7 @@ def op(
         if name in _OPS and _OPS[name].fn is not fn:
             raise ValueError(f"op {name!r} registered twice")
         modules = tuple(dict.fromkeys(_module_of(f) for f in (fn, *helpers))) if version is None else ()
-        _OPS[name] = Op(name, fn, version, dict(resources or {}), keep, tuple(libraries), modules)
+        _OPS[name] = Op(name, fn, version, dict(resources or {}), keep, tuple(libraries), modules, params)
         return fn
 
     return register

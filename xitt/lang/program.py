@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from xitt.errors import Location
+from xitt.models.params import Mixing
 
 Params = Mapping[str, Any]
 
@@ -51,8 +52,7 @@ class MixRef:
     several tasks at once, drawing examples by ``sampling``."""
 
     tasks: tuple[TaskRef, ...]
-    sampling: str = "proportional"  # "proportional" | "uniform" | "temperature"
-    temperature: float = 2.0
+    mixing: Mixing = Mixing()  # sampling "proportional" | "uniform" | "temperature", and the temperature
 
 
 @dataclass(frozen=True)

@@ -94,7 +94,7 @@ class TaskSetBuilder:
 
     def intermediate_ref(self, entry, top: ast.LanguageSelection | None):
         if isinstance(entry, _Mix):
-            return MixRef(tuple(TaskRef(e.source, e.task, e.languages) for e in entry.entries), entry.params["sampling"], entry.params["temperature"])
+            return MixRef(tuple(TaskRef(e.source, e.task, e.languages) for e in entry.entries), Mixing.from_params(entry.params))
         languages = entry.languages if entry.languages is not None else self.languages(top, entry)
         if languages is None:
             self.fail(
@@ -169,7 +169,7 @@ class TaskSetBuilder:
         if role == "target":
             return [_Entry(r.source, r.task, r.eval_languages, node.location) for r in found.tasks]
         return [
-            _Mix(tuple(_Entry(t.source, t.task, t.train_languages, node.location) for t in r.tasks), {"sampling": r.sampling, "temperature": r.temperature}, node.location)
+            _Mix(tuple(_Entry(t.source, t.task, t.train_languages, node.location) for t in r.tasks), r.mixing.to_params(), node.location)
             if isinstance(r, MixRef)
             else _Entry(r.source, r.task, r.train_languages, node.location)
             for r in found.tasks

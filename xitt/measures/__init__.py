@@ -1,64 +1,37 @@
 """Similarity measures between an intermediate and a target task. Domain code only.
 
-``MEASURES`` gives each measure's parameters, derived from their declaration in
-``measures/params.py`` (the language checker validates ``similarity x = name(params)``
-against it); ``kind_of`` says whether a measure's values
-are similarities or distances and their range; ``INPUTS`` says which models a measure's
-step reads. The math lives in one module per family (``vocabulary``, ``size``,
-``typology``, ``text_embedding``, ``sentence_embedding``, ``task_embedding``, ``cka``, ``logme``,
+Each measure is declared whole in its own module of ``measures/declared/`` (its params,
+the models it reads, its direction and range, its computation) and listed once in
+``declared.DECLARED``. From there: ``MEASURES`` (name -> the params signature the language
+checks ``similarity x = name(...)`` against), ``BY_NAME``, ``inputs_of`` and ``kind_of``.
+The math lives in one module per family (``vocabulary``, ``size``, ``typology``,
+``text_embedding``, ``sentence_embedding``, ``task_embedding``, ``cka``, ``logme``,
 ``transferability``). docs/measures.md gives each one's definition, source and cost.
 """
 
 from __future__ import annotations
 
-from xitt.measures.kinds import Kind, distance, similarity
-from xitt.measures.params import PARAMS
+from typing import Any, Mapping
+
+from xitt.measures.declare import Measure
+from xitt.measures.declared import DECLARED
+from xitt.measures.kinds import Kind
 from xitt.signature import Signature
 
-# name -> declared parameters (``measures/params.py``); each measure lives in measures/<family>.py
-MEASURES: dict[str, Signature] = {name: params.signature() for name, params in PARAMS.items()}
+BY_NAME: dict[str, Measure] = {measure.name: measure for measure in DECLARED}
 
-# Which models a measure's step reads. "encoder": the pretrained encoder (its tokenizer too);
-# "intermediate_models": every intermediate-trained encoder, for every seed. A measure with
-# neither looks at the data alone and survives a change of model.
-INPUTS: dict[str, frozenset[str]] = {
-    "text_embedding": frozenset({"encoder"}),
-    "task_embedding": frozenset({"encoder"}),
-    "cka": frozenset({"encoder", "intermediate_models"}),
-    "logme": frozenset({"intermediate_models"}),
-    "h_score": frozenset({"intermediate_models"}),
-    "leep": frozenset({"intermediate_models"}),
-}
-
-_FIXED_KINDS: dict[str, Kind] = {
-    "text_embedding": similarity(-1.0, 1.0),
-    "sentence_embedding": similarity(-1.0, 1.0),
-    "task_embedding": similarity(0.0, 1.0),  # Fisher diagonals are non-negative
-    "cka": similarity(0.0, 1.0),
-    "logme": similarity(None, None),  # log evidence per example; higher transfers better
-    "h_score": similarity(0.0, None),
-    "leep": similarity(None, 0.0),
-    "typology": distance(0.0, 1.0),
-}
+MEASURES: dict[str, Signature] = {measure.name: measure.params.signature() for measure in DECLARED}
 
 
-def inputs_of(measure: str, params: dict) -> frozenset[str]:
-    """The model inputs a measure's step needs with these parameters."""
-    if measure == "vocabulary" and params.get("unit") == "subwords":
-        return frozenset({"encoder"})  # the tokenizer travels in the encoder artifact
-    if measure == "sentence_embedding":  # another encoder is read from its own files
-        return frozenset({"encoder"}) if params.get("model", "encoder") == "encoder" else frozenset()
-    return INPUTS.get(measure, frozenset())
+def inputs_of(measure: str, params: Mapping[str, Any]) -> frozenset[str]:
+    """The models a measure's step reads with these parameters (missing ones at their default):
+    "encoder" (the pretrained encoder and its tokenizer), "intermediate_models" (every
+    intermediate-trained encoder, for every seed), or none (the data alone)."""
+    declared = BY_NAME[measure]
+    return declared.inputs_of(declared.params.from_params(params))
 
 
-def kind_of(measure: str, params: dict) -> Kind:
+def kind_of(measure: str, params: Mapping[str, Any]) -> Kind:
     """Similarity or distance, and the range, of a measure with these parameters."""
-    if measure == "vocabulary":
-        from xitt.measures.vocabulary import KINDS
-
-        return KINDS[params["measure"]]
-    if measure == "size":
-        from xitt.measures.size import KINDS as SIZE_KINDS
-
-        return SIZE_KINDS[params["measure"]]
-    return _FIXED_KINDS[measure]
+    declared = BY_NAME[measure]
+    return declared.kind_of(declared.params.from_params(params))

@@ -12,8 +12,3 @@ from xitt.signature import Signature
 MODELS: dict[str, Signature] = {"toy_mlm": PretrainSettings.signature(), "hf": HubCheckpoint.signature()}
 
 TRAIN: Signature = TrainSettings.signature()
-
-# Parameters added after studies were cached: at their default they stay out of a step's
-# params, so that adding them changed no key (the compiler drops them; TrainSettings
-# fills them back in).
-KEY_NEUTRAL = {"patience": 0}

@@ -15,6 +15,17 @@ from xitt.signature import Params, param
 SAMPLINGS = ("proportional", "uniform", "temperature")
 
 
+def _vocab_size() -> int:
+    return param(4000, minimum=100, maximum=250_000, help="subword types the tokenizer learns")
+
+
+@dataclass(frozen=True)
+class TokenizerSettings(Params):
+    """The world's tokenizer (``model.tokenizer``), trained for a ``toy_mlm``."""
+
+    vocab_size: int = _vocab_size()
+
+
 @dataclass(frozen=True)
 class PretrainSettings(Params):
     """``toy_mlm``: the tiny XLM-R-shaped MLM of phase 1, plus the longest input in tokens.
@@ -26,7 +37,7 @@ class PretrainSettings(Params):
     layers: int = param(2, minimum=1, maximum=24)
     hidden: int = param(64, minimum=16, maximum=4096)
     heads: int = param(4, minimum=1, maximum=64)
-    vocab_size: int = param(4000, minimum=100, maximum=250_000)
+    vocab_size: int = _vocab_size()
     pretrain_steps: int = param(1500, minimum=0, maximum=10_000_000)
     batch: int = param(64, minimum=1, maximum=4096)
     lr: float = param(1e-3, minimum=0.0, maximum=1.0)
@@ -55,7 +66,7 @@ class TrainSettings(Params):
     steps: int = param(0, minimum=0, maximum=10_000_000, help="optimiser steps as a budget; 0: epochs decide")
     select: str = param("best", choices=("best", "last"), help="keep the weights that scored best on dev, or the last")
     patience: int = param(0, minimum=0, maximum=1000, help="with select: best, stop after this many dev evaluations "
-                          "(one per epoch) without a better score; 0 never stops early")
+                          "(one per epoch) without a better score; 0 never stops early", keyed_at_default=False)
     doc_stride: int = param(32, minimum=0, maximum=4096, help="QA: tokens shared by neighbouring context windows")
     max_answer_length: int = param(30, minimum=1, maximum=4096, help="QA: longest answer decoded, in tokens")
     seed: int = 0

@@ -8,10 +8,11 @@ from statistics import mean
 from xitt.engine.registry import StepContext, op
 from xitt.ops.libraries import STATS_LIBRARIES
 from xitt.errors import UserError
+from xitt.study import CorrelateStep, GainsStep
 from xitt.stats import adjust, coefficients, compare, correlation, partial, ranking, resampling, study
 
 
-@op("stats.gains", libraries=STATS_LIBRARIES)
+@op("stats.gains", libraries=STATS_LIBRARIES, params=GainsStep)
 def gains(ctx: StepContext) -> dict:
     from xitt.stats.gains import gain_table, zero_shot_summary
 
@@ -72,7 +73,7 @@ def _study_data(params: dict, gain_result: dict, similarities: dict) -> "study.D
     return study.Data(gains, per_language, similarities, scopes, performance, per_seed)
 
 
-@op("stats.correlate", helpers=[_study_data, study, correlation, resampling, coefficients, compare, adjust, partial, ranking], libraries=STATS_LIBRARIES)
+@op("stats.correlate", params=CorrelateStep, helpers=[_study_data, study, correlation, resampling, coefficients, compare, adjust, partial, ranking], libraries=STATS_LIBRARIES)
 def correlate(ctx: StepContext) -> dict:
     """Correlations of each similarity with the gains, with p, CI, comparisons and ranking quality."""
     p = ctx.params

@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from xitt.errors import UserError
+from xitt.ops.tasks import EXAMPLES_FILE, INFO_FILE  # the writer of task.load's files names them
+from xitt.study import Compared, Target, Task, Unit
 from xitt.tasks.formats import Format, TaskInfo
 
 Key = tuple[str, str, str]  # task, language, split
-EXAMPLES_FILE = "examples.jsonl"  # what task.load writes (xitt/ops/tasks.py)
-INFO_FILE = "task.json"
 
 
 @dataclass
@@ -110,21 +110,20 @@ def selection_dev(examples: Examples, task: str | None = None) -> dict[str, list
             if task is None or name == task}
 
 
-def unit_data(examples: Examples, params: Mapping[str, Any]) -> list:
+def unit_data(examples: Examples, unit: Unit) -> list:
     """The ``TaskData`` of an intermediate unit: one per task of a mixture. A real task that
     is a union of others (ANLI+) pools its parts' data under one head."""
-    parts = params["tasks"] if "tasks" in params else [{"task": params["task"], "languages": params["languages"]}]
     if not examples.real:
-        return [training_data(examples, part["task"], part["languages"]) for part in parts]
+        return [training_data(examples, part.task, part.languages) for part in unit.parts]
     from xitt.models.finetune import TaskData
     from xitt.tasks.registry import get
 
     result = []
-    for part in parts:
-        members = get(part["task"]).parts or (part["task"],)
-        pooled = [training_data(examples, member, part["languages"], with_dev=False) for member in members]
-        info = replace(pooled[0].task, name=part["task"])
-        result.append(TaskData(info, [e for data in pooled for e in data.train], selection_dev(examples, part["task"])))
+    for part in unit.parts:
+        members = get(part.task).parts or (part.task,)
+        pooled = [training_data(examples, member, part.languages, with_dev=False) for member in members]
+        info = replace(pooled[0].task, name=part.task)
+        result.append(TaskData(info, [e for data in pooled for e in data.train], selection_dev(examples, part.task)))
     return result
 
 
@@ -148,31 +147,30 @@ def benchmark_score(task: TaskInfo, metrics: dict[str, float], real: bool) -> di
     return metrics
 
 
-def spec_examples(examples: Examples, spec: Mapping[str, Any], samples: int) -> list[dict]:
-    """The first ``samples`` examples per language of a similarity spec's task (or of each
+def spec_examples(examples: Examples, spec: Compared, samples: int) -> list[dict]:
+    """The first ``samples`` examples per language of a similarity row's task (or of each
     part of a mixture): its training data; for a target with no training data of its own
     (retrieval; XNLI, whose training data is MNLI's) its evaluation data, in its training
     languages where it has them (English), else in all its evaluation languages."""
     out: list[dict] = []
-    parts = [(p["task"], p["languages"]) for p in spec["tasks"]] if "tasks" in spec else [(spec["task"], spec["languages"])]
-    for task, languages in parts:
-        for key in _spec_keys(examples, spec, task, languages):
+    for part in spec.parts:
+        for key in _spec_keys(examples, spec, part):
             out.extend(examples.get(*key)[:samples])
     if not out:
-        raise UserError(f"similarity: task {spec['label']} has no examples to compare",
+        raise UserError(f"similarity: task {spec.label} has no examples to compare",
                         hint="check the task's languages and the data statements of a real task")
     return out
 
 
-def _spec_keys(examples: Examples, spec: Mapping[str, Any], task: str, languages: Sequence[str]) -> list[Key]:
-    is_target = "eval_languages" in spec
-    members = _members(task) if examples.real and not is_target else ()
+def _spec_keys(examples: Examples, spec: Compared, part: Task) -> list[Key]:
+    task, languages = part.task, part.languages
+    members = _members(task) if examples.real and not spec.is_target else ()
     train = [(name, lang, "train") for name in (members or (task,)) for lang in languages if examples.has(name, lang, "train")]
-    if train or not is_target:
+    if train or not isinstance(spec.subject, Target):
         return train
     evaluation = [k for k in examples.eval_keys if k[0] == task]
     if not evaluation:  # the world: its test split
-        evaluation = [(task, lang, "test") for lang in spec["eval_languages"] if examples.has(task, lang, "test")]
+        evaluation = [(task, lang, "test") for lang in spec.subject.eval_languages if examples.has(task, lang, "test")]
     own = [k for k in evaluation if k[1] in languages]
     return own or evaluation
 

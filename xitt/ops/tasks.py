@@ -11,26 +11,26 @@ import json
 
 from xitt.engine.registry import StepContext, op
 from xitt.ops.libraries import DATA_LIBRARIES
+from xitt.study import LoadStep
 
 EXAMPLES_FILE = "examples.jsonl"
 INFO_FILE = "task.json"
 
 
-@op("task.load", libraries=DATA_LIBRARIES)
+@op("task.load", libraries=DATA_LIBRARIES, params=LoadStep)
 def load_task(ctx: StepContext) -> dict:
     from xitt.tasks import load, local
 
-    p = ctx.params
-    given = p.get("local")
-    source = local(given["path"], splits=given.get("splits") or None) if given else None
-    loaded = load(p["task"], p["language"], p["split"], source)
+    step = LoadStep.from_json(ctx.params)
+    given = step.local
+    source = local(given.path, splits=dict(given.splits) or None) if given else None
+    loaded = load(step.task, step.language, step.split, source)
     with (ctx.out_dir / EXAMPLES_FILE).open("w", encoding="utf-8") as handle:
         for example in loaded.examples:
             handle.write(json.dumps(example, ensure_ascii=False) + "\n")
     (ctx.out_dir / INFO_FILE).write_text(json.dumps(loaded.info.to_json()), encoding="utf-8")
-    record = {"task": p["task"], "language": p["language"], "split": p["split"], "examples": len(loaded.examples),
+    record = {"task": step.task, "language": step.language, "split": step.split, "examples": len(loaded.examples),
               "origin": loaded.origin}
     if loaded.withheld:
         record["withheld"] = loaded.withheld  # sentences dropped: the source withholds their text
     return record
-

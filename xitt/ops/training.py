@@ -14,12 +14,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 from xitt.engine.registry import StepContext, op
+from xitt.models.params import HubCheckpoint
 from xitt.ops.libraries import MODEL_LIBRARIES, TRAINING_LIBRARIES
 from xitt.ops.runtime import TOKENIZER_FILE, load_encoder_artifact, save_encoder_artifact, setup_torch
 from xitt.ops.taskdata import HELPERS, benchmark_score, compatible, examples_of, selection_dev, stage_tasks, training_data, unit_data
+from xitt.study import IntermediateStep, TargetStep, Task
 
 
-@op("model.hf", libraries=MODEL_LIBRARIES)
+@op("model.hf", libraries=MODEL_LIBRARIES, params=HubCheckpoint)
 def hub_model(ctx: StepContext) -> dict:
     """``hf("name")``: a checkpoint from a local directory or the hub cache (never downloaded,
     no remote code), kept as an encoder artifact (safetensors, no MLM head) for the steps
@@ -30,7 +32,7 @@ def hub_model(ctx: StepContext) -> dict:
     from xitt.models.tokenizer import BOS, EOS, MASK, PAD, UNK
     from xitt.ops.runtime import ENCODER_DIR
 
-    name = ctx.params["name"]
+    name = HubCheckpoint.from_json(ctx.params).name
     encoder, tokenizer = load_pretrained(name)
     wanted = (BOS, EOS, PAD, UNK, MASK)
     if (tokenizer.bos_token, tokenizer.eos_token, tokenizer.pad_token, tokenizer.unk_token, tokenizer.mask_token) != wanted:
@@ -62,31 +64,27 @@ def _loop_record(result, last: dict) -> dict:
     }
 
 
-@op("train.intermediate", resources={"gpu": 1}, helpers=[_recording, _loop_record, *HELPERS], libraries=TRAINING_LIBRARIES)
+@op("train.intermediate", params=IntermediateStep, resources={"gpu": 1}, helpers=[_recording, _loop_record, *HELPERS], libraries=TRAINING_LIBRARIES)
 def train_intermediate(ctx: StepContext) -> dict:
     """Fine-tune the encoder on one intermediate task, or a mixture (one head per task,
     batches sampled as ``sampling`` says); keep the encoder, drop the heads. The data is
     the world's, or a real study's ``task.load`` steps (input ``data``)."""
-    from xitt.models.finetune import TrainSettings, train_tasks
-    from xitt.models.params import Mixing
+    from xitt.models.finetune import train_tasks
 
-    p = ctx.params
+    step = IntermediateStep.from_json(ctx.params)
     device = setup_torch(ctx)
     encoder, tokenizer = load_encoder_artifact(ctx.inputs["encoder"], device)
-    parts = p["tasks"] if "tasks" in p else [{"task": p["task"], "languages": p["languages"]}]
-    tasks = unit_data(examples_of(ctx.inputs), p)
+    tasks = unit_data(examples_of(ctx.inputs), step.unit)
     last, progress = _recording(ctx)
-    settings = TrainSettings.from_params(dict(p["train"]), seed=p["seed"])
-    mixing = Mixing.from_params({"sampling": p["sampling"], "temperature": p["temperature"]}) if "tasks" in p else Mixing()
-    trained = train_tasks(encoder, tokenizer, tasks, settings, progress, mixing)
+    trained = train_tasks(encoder, tokenizer, tasks, step.train, progress, step.unit.mixing)
     save_encoder_artifact(trained.encoder, ctx.inputs["encoder"].file(TOKENIZER_FILE), ctx.out_dir)
     record = {
-        "tasks": [{"task": part["task"], "languages": list(part["languages"]), "examples": len(data.train)} for part, data in zip(parts, tasks)],
+        "tasks": [{**part.to_json(), "examples": len(data.train)} for part, data in zip(step.unit.parts, tasks)],
         "examples": sum(len(data.train) for data in tasks),
         **_loop_record(trained.result, last),
     }
-    if "tasks" not in p:
-        record |= {"task": p["task"], "languages": list(p["languages"])}
+    if isinstance(step.unit, Task):
+        record |= step.unit.to_json()
     return record
 
 
@@ -115,40 +113,38 @@ def _retrieval_scores(examples, encoder, tokenizer, task, pivot: str, languages)
     return {language: evaluate_retrieval(encoder, tokenizer, *sides(rows)) for language, rows in tested.items()}
 
 
-def _train_stages(encoder, tokenizer, examples, p: dict, progress):
+def _train_stages(encoder, tokenizer, examples, step: TargetStep, progress):
     """Train on the target's stages in order, each with a fresh head on the same encoder
     (XCOPA: SIQA, then COPA; XNLI: MNLI; the world: the task itself). With ``select:
     best`` the last stage keeps the weights that score best on the dev input (XNLI's English
     dev set, though the head is MNLI's). The last stage's model and loop result, and the
     examples seen."""
-    from xitt.models.finetune import TrainSettings, train_tasks
+    from xitt.models.finetune import train_tasks
 
-    settings = TrainSettings.from_params(dict(p["train"]), seed=p["seed"])
-    names = stage_tasks(examples) if examples.real else [p["task"]]
+    names = stage_tasks(examples) if examples.real else [step.target.task]
     trained, seen = None, 0
     for index, name in enumerate(names):
-        data = training_data(examples, name, p["train_languages"], with_dev=not examples.real)
+        data = training_data(examples, name, step.target.train_languages, with_dev=not examples.real)
         if examples.real and index == len(names) - 1:  # the last stage selects on the target's dev set
             data = replace(data, dev=selection_dev(examples))
-        trained = train_tasks(encoder, tokenizer, [data], settings, progress)
+        trained = train_tasks(encoder, tokenizer, [data], step.train, progress)
         encoder, seen = trained.encoder, seen + len(data.train)
     return trained, names, seen
 
 
-def _train_dual_encoder(encoder, tokenizer, examples, p: dict, progress):
+def _train_dual_encoder(encoder, tokenizer, examples, step: TargetStep, progress):
     """XTREME-R's retrieval training (LAReQA on SQuAD v1.1, Mewsli-X on Wikipedia pairs):
     the stages' (query, candidate) pairs train the encoder as a dual encoder with in-batch
     negatives. The loop result, the stages and the pairs seen."""
     from xitt.models.dual_encoder import train_dual_encoder, training_pairs
-    from xitt.models.params import TrainSettings
 
-    settings = TrainSettings.from_params(dict(p["train"]), seed=p["seed"])
     names = stage_tasks(examples)
-    pairs = [pair for name in names for pair in training_pairs(examples.info(name), training_data(examples, name, p["train_languages"], with_dev=False).train)]
-    return train_dual_encoder(encoder, tokenizer, pairs, settings, progress), names, len(pairs)
+    pairs = [pair for name in names for pair in training_pairs(
+        examples.info(name), training_data(examples, name, step.target.train_languages, with_dev=False).train)]
+    return train_dual_encoder(encoder, tokenizer, pairs, step.train, progress), names, len(pairs)
 
 
-@op("train.target", resources={"gpu": 1}, helpers=[_recording, _loop_record, _retrieval_scores, _train_stages, *HELPERS], libraries=TRAINING_LIBRARIES)
+@op("train.target", params=TargetStep, resources={"gpu": 1}, helpers=[_recording, _loop_record, _retrieval_scores, _train_stages, _train_dual_encoder, *HELPERS], libraries=TRAINING_LIBRARIES)
 def train_target(ctx: StepContext) -> dict:
     """Fine-tune on the target's training stages, then score every evaluation language.
 
@@ -158,29 +154,30 @@ def train_target(ctx: StepContext) -> dict:
     from xitt.models.finetune import evaluate
     from xitt.models.heads import TaskModel
 
-    p = ctx.params
+    step = TargetStep.from_json(ctx.params)
+    target = step.target
     device = setup_torch(ctx)
     encoder, tokenizer = load_encoder_artifact(ctx.inputs["encoder"], device)
     examples = examples_of(ctx.inputs)
-    task = examples.info(p["task"])
-    record: dict = {"task": p["task"], "train_languages": list(p["train_languages"]), "metric": task.metric}
+    task = examples.info(target.task)
+    record: dict = {"task": target.task, "train_languages": list(target.train_languages), "metric": task.metric}
     last, progress = _recording(ctx)
-    if p.get("objective") == "dual_encoder":
-        result, stages, seen = _train_dual_encoder(encoder, tokenizer, examples, p, progress)
+    if step.objective == "dual_encoder":
+        result, stages, seen = _train_dual_encoder(encoder, tokenizer, examples, step, progress)
         record |= {"stages": stages, "objective": "dual_encoder", **_loop_record(result, last)}
         trained = None
     else:
-        trained, stages, seen = _train_stages(encoder, tokenizer, examples, p, progress) if task.trainable or examples.train_keys else (None, [], 0)
+        trained, stages, seen = _train_stages(encoder, tokenizer, examples, step, progress) if task.trainable or examples.train_keys else (None, [], 0)
     if trained is not None:
         record |= {"stages": stages, **_loop_record(trained.result, last)}
         encoder = trained.encoder
     record["examples"] = seen
     if not task.trainable:
-        metrics = _retrieval_scores(examples, encoder, tokenizer, task, p["train_languages"][0], p["eval_languages"])
+        metrics = _retrieval_scores(examples, encoder, tokenizer, task, target.train_languages[0], target.eval_languages)
     else:
         model = trained.models[0]
         compatible(model.task, task)
         model = TaskModel(model.encoder, model.head, task, model.reading)
-        where = examples.eval_keys if examples.real else [(p["task"], language, "test") for language in p["eval_languages"]]
+        where = examples.eval_keys if examples.real else [(target.task, language, "test") for language in target.eval_languages]
         metrics = {key[1]: benchmark_score(task, evaluate(model, tokenizer, examples.get(*key), key[1]), examples.real) for key in where}
     return {**record, "scores": {language: m["score"] for language, m in metrics.items()}, "metrics": metrics}
