@@ -51,7 +51,7 @@ def test_the_language_and_the_compiler_load_neither_torch_nor_numpy():
 
 
 def _graphs(tmp_path):
-    for name in ("quickstart", "phang2020"):
+    for name in ("quickstart", "phang2020", "xtreme_r_multilingual"):
         yield compile_program(load_program(REPO / "experiments" / f"{name}.xitt")).graph
     for name, text in (("every_op", EVERY_OP), ("real", REAL)):
         path = tmp_path / f"{name}.xitt"
