@@ -325,3 +325,17 @@ def test_lareqa_and_mewsli_x_targets_train_a_dual_encoder(tmp_path):
     assert steps["target/lareqa/none/seed=1"].inputs["data"] == ("data/squad_v1/en/train",)
     assert steps["target/mewsli_x/none/seed=1"].inputs["data"] == ("data/mewsli_x/en/train",)
     assert "objective" not in steps["target/tatoeba/none/seed=1"].params  # Tatoeba: SQuAD as extractive QA
+
+
+def test_a_study_left_with_no_target_is_one_clear_error(tmp_path):
+    from xitt.compile.coverage import data_probe, restrict
+    from xitt.errors import UserError
+    from xitt.lang import load_program
+
+    path = tmp_path / "s.xitt"
+    path.write_text(HEAD + 'tasks t = hub.panx train @ en eval @ *\ndata panx = local("nowhere/{language}.{split}")\n'
+                    'data mnli = local("nowhere/mnli.jsonl")\n', encoding="utf-8")
+    program = load_program(path)
+    with pytest.raises(UserError, match="cannot run: no intermediate task has its data") as error:
+        restrict(program, data_probe(program))
+    assert "mnli en train" in error.value.message

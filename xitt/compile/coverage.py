@@ -110,8 +110,13 @@ def restrict(program: Program, probe: Probe) -> tuple[Program, Coverage]:
             if narrowed is not None:
                 kept.append(narrowed)
         sets.append(replace(task_set, tasks=tuple(kept)))
-    missing = tuple(m for m in found.values() if m is not None)
-    return replace(program, task_sets=tuple(sets)), Coverage(missing, notes["target"], notes["intermediate"], selection)
+    coverage = Coverage(tuple(m for m in found.values() if m is not None), notes["target"], notes["intermediate"], selection)
+    for role, what in (("intermediate", "intermediate task"), ("target", "target")):
+        if not any(s.tasks for s in sets if s.role == role):
+            listed = "; ".join(f"{m.task} {m.language} {m.split}: {m.reason}" for m in coverage.missing)
+            raise UserError(f"study {program.name} cannot run: no {what} has its data ({listed})",
+                            hint="point the data statements at the files (docs/tasks.md, \"Local files\")")
+    return replace(program, task_sets=tuple(sets)), coverage
 
 
 def _label(ref: TaskRef | MixRef) -> str:
