@@ -339,3 +339,16 @@ def test_a_study_left_with_no_target_is_one_clear_error(tmp_path):
     with pytest.raises(UserError, match="cannot run: no intermediate task has its data") as error:
         restrict(program, data_probe(program))
     assert "mnli en train" in error.value.message
+
+
+def test_a_missing_dev_set_matters_only_where_weights_are_selected(tmp_path):
+    program, _, coverage = _partial(tmp_path)
+    assert set(coverage.selection) == {"unit mnli@en", "target xquad"}
+    path = tmp_path / "partial.xitt"
+    path.write_text(PARTIAL + "train intermediate(select: last)\ntrain target(select: last)\n", encoding="utf-8")
+    from xitt.compile.coverage import data_probe, restrict
+    from xitt.lang import load_program
+
+    program = load_program(path)
+    _, coverage = restrict(program, data_probe(program))
+    assert coverage.selection == {} and not any(m.split == "dev" for m in coverage.missing)

@@ -124,6 +124,11 @@ def _label(ref: TaskRef | MixRef) -> str:
     return unit_of(ref, ())[0]
 
 
+def _selects(program: Program, phase: str) -> bool:
+    """Whether a phase selects its weights on dev data (``select: best``), so needs it."""
+    return program.train[phase].get("select") == "best"
+
+
 def _describe(keys: list[Key]) -> list[str]:
     return [f"{task} {language} {split}" for task, language, split in keys]
 
@@ -144,7 +149,7 @@ def _narrow_unit(ref: TaskRef | MixRef, absent, selection: dict, program: Progra
                 languages.append(language)
         if languages:
             kept.append(replace(part, train_languages=tuple(languages)))
-            dev = absent(selection_keys(program, part.task, languages, False))
+            dev = absent(selection_keys(program, part.task, languages, False)) if _selects(program, "intermediate") else []
             if dev:
                 selection[f"unit {_label(ref)}"] = _describe(dev)
     if not lost:
@@ -171,7 +176,7 @@ def _narrow_target(ref: TaskRef, absent, selection: dict, program: Program):
         lost.extend(gone)
         if not gone:
             languages.append(language)
-    dev = absent(selection_keys(program, ref.task, ref.train_languages, True))
+    dev = absent(selection_keys(program, ref.task, ref.train_languages, True)) if _selects(program, "target") else []
     if dev:
         selection[f"target {ref.task}"] = _describe(dev)
     if not lost:
