@@ -8,7 +8,8 @@
 # Stages: tests (pytest -m gpu), base and large (benchmarks/train_throughput.py at XLM-R base
 # and large shapes, effective batch 32, max length 256, xitt against the Hugging Face Trainer
 # side by side), compile (xitt alone, base shape, torch.compile per bucket: XITT_COMPILE), run
-# last and only while time is left. The models are XLM-R shaped with random weights (a
+# last and only while time is left. GPU_COMPILE_SHAPE=large and XITT_COMPILE_MODE=reduce-overhead
+# (CUDA graphs) choose another compiled run, e.g. as a second call: bash benchmarks/gpu.sh compile. The models are XLM-R shaped with random weights (a
 # config, no download): throughput and MFU do not need pretrained weights.
 #
 # Packages the GPU machine lacks travel as wheels in .whl/ (../shared/tools/gpu-wheels.sh
@@ -80,13 +81,13 @@ stage() {
 }
 : >"$OUT/stages.txt"
 
-wanted tests && stage tests 90 "$PY" -m pytest -q -m gpu tests/test_models.py -p no:cacheprovider
+wanted tests && stage tests 120 "$PY" -m pytest -q -m gpu tests/test_models.py -p no:cacheprovider
 for shape in base large; do
     wanted $shape || continue
     if ((DRY)); then
         stage $shape 120 "$PY" benchmarks/train_throughput.py "${BENCH[@]}" --out "$OUT/train_throughput_$shape.json"
     else
-        stage $shape $([[ $shape == large ]] && echo 150 || echo 110) \
+        stage $shape $([[ $shape == large ]] && echo 140 || echo 100) \
             "$PY" benchmarks/train_throughput.py "${BENCH[@]}" --shape $shape --out "$OUT/train_throughput_$shape.json"
     fi
 done
@@ -95,7 +96,7 @@ if wanted compile; then
     if ((DRY)); then
         stage compile 120 "$PY" benchmarks/train_throughput.py "${BENCH[@]}" --sides xitt --compile 1 --out "$OUT/train_throughput_base_compiled.json"
     else
-        stage compile 600 "$PY" benchmarks/train_throughput.py "${BENCH[@]}" --shape base --repeats 1 --sides xitt \
+        stage compile 600 "$PY" benchmarks/train_throughput.py "${BENCH[@]}" --shape "${GPU_COMPILE_SHAPE:-base}" --repeats 1 --sides xitt \
             --compile "${XITT_COMPILE_MODE:-default}" --warmup-examples 4000 --out "$OUT/train_throughput_base_compiled.json"
     fi
 fi

@@ -485,31 +485,50 @@ def test_batching_widths_splits_and_evaluation_batches_by_hand():
     assert [r.tolist() for r in Batching((128,), eval_tokens=64).evaluation(lengths)] == [[4], [0], [2], [5], [3], [1]]
 
 
+def _two_task_losses(tokenizer, world, batching, device="cpu"):
+    """Losses and models of 4 steps of a classification + tagging run, dropout off (so that
+    runs of different shapes draw alike)."""
+    tasks = [TaskData(CLASSIFICATION, world.classification(96, seed=2)), TaskData(TAGGING, world.tagging(96, seed=3))]
+    settings = TrainSettings(lr=3e-3, batch=32, max_length=48, steps=4, select="last", seed=1)
+    encoder = fresh_encoder(tokenizer).to(device)
+    encoder.config.hidden_dropout_prob = encoder.config.attention_probs_dropout_prob = 0.0
+    for module in encoder.modules():
+        if isinstance(module, torch.nn.Dropout):
+            module.p = 0.0
+    losses: list[float] = []
+    trained = train_tasks(encoder, tokenizer, tasks, settings, lambda s, t, m: losses.append(m["loss"]), batching=batching)
+    return losses, trained
+
+
 def test_bucketed_loop_gives_the_plain_loops_losses(tokenizer, world):
     """A few steps of a two-task run (classification and tagging) with batches padded to fixed
     buckets and cut into micro-batches by a token budget: the same losses and weights as the
-    plain loop (each batch at its own width, one pass), dropout off so both draw alike."""
-    tasks = [TaskData(CLASSIFICATION, world.classification(96, seed=2)), TaskData(TAGGING, world.tagging(96, seed=3))]
-    settings = TrainSettings(lr=3e-3, batch=32, max_length=48, steps=4, select="last", seed=1)
-
-    def run(batching):
-        encoder = fresh_encoder(tokenizer)
-        encoder.config.hidden_dropout_prob = encoder.config.attention_probs_dropout_prob = 0.0
-        for module in encoder.modules():
-            if isinstance(module, torch.nn.Dropout):
-                module.p = 0.0
-        losses: list[float] = []
-        trained = train_tasks(encoder, tokenizer, tasks, settings, lambda s, t, m: losses.append(m["loss"]), batching=batching)
-        return losses, trained
-
-    plain, plain_model = run(Batching())
-    bucketed, bucketed_model = run(Batching((16, 40, 64), max_tokens=300))
+    plain loop (each batch at its own width, one pass)."""
+    plain, plain_model = _two_task_losses(tokenizer, world, Batching())
+    bucketed, bucketed_model = _two_task_losses(tokenizer, world, Batching((16, 40, 64), max_tokens=300))
     assert len(Batching((16, 40, 64), max_tokens=300).split(np.arange(32), np.full(32, 30))) == 5  # 32 x 40 > 300: 5 passes
     assert len(plain) == 4 and np.isfinite(plain).all()
     np.testing.assert_allclose(bucketed, plain, rtol=1e-5)
     for a, b in zip(plain_model.models, bucketed_model.models):
         for (name, x), y in zip(a.named_parameters(), b.parameters()):
             torch.testing.assert_close(x, y, rtol=1e-4, atol=1e-5, msg=name)
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+@pytest.mark.parametrize("compile_mode", ["", "1"])
+def test_bucketed_loop_on_cuda_gives_the_plain_loops_losses_to_bf16_tolerance(tokenizer, world, monkeypatch, compile_mode):
+    """On CUDA (bf16 autocast, flash/efficient SDPA): the device's buckets with a token budget
+    small enough to split, eager and under torch.compile, against one pass per batch at its
+    own width, eager."""
+    from xitt.models.batching import CUDA
+
+    plain, _ = _two_task_losses(tokenizer, world, Batching(), "cuda")
+    monkeypatch.setenv("XITT_COMPILE", compile_mode)
+    bucketed, trained = _two_task_losses(tokenizer, world, replace(CUDA, max_tokens=400), "cuda")
+    assert len(plain) == 4 and np.isfinite(plain).all()
+    np.testing.assert_allclose(bucketed, plain, rtol=3e-2)
+    assert "forward" not in vars(trained.encoder)  # compiled only while training: the plain forward again
 
 
 def test_best_checkpoint_selection_keeps_the_best_dev_weights():
