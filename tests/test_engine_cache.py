@@ -161,9 +161,12 @@ def flip_a_byte(path) -> None:
 def test_flipped_bytes_are_reported_and_recomputed(store):
     keys = run(chain(1), store).keys
     flip_a_byte(store.artifacts / keys["n"] / "value.bin")
-    reasons = {p.step.id: p.reason for p in plan(chain(1), store) if not p.cached}
+    planned = {p.step.id: p for p in plan(chain(1), store) if not p.cached}
+    reasons = {step: p.reason for step, p in planned.items()}
     assert reasons == {"n": "corrupt: value.bin changed after it was written", "p": "input may change: n",
                        "d": "input may change: p"}
+    assert planned["n"].corrupt.detail == "value.bin changed after it was written"  # typed: no parsing of the line
+    assert planned["p"].corrupt is None and planned["p"].status == "may run"
     CALLS.clear()
     summary = run(chain(1), store)
     assert CALLS == ["n"]  # recomputed to the same content: early cutoff keeps p and d

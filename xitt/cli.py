@@ -65,7 +65,7 @@ def cmd_check(args: argparse.Namespace, console: Console) -> int:
 
 def cmd_plan(args: argparse.Namespace, console: Console) -> int:
     import xitt.ops  # noqa: F401  (registers the ops)
-    from xitt.engine.plan import counts_line, plan
+    from xitt.engine.plan import Status, counts_line, plan
     from xitt.engine.store import Store
 
     _, compiled = _load(args.file, args.set)
@@ -82,7 +82,7 @@ def cmd_plan(args: argparse.Namespace, console: Console) -> int:
         for column in ("step", "op", "status", "why"):  # fold, never cut: a step id is what a user types next
             table.add_column(column, overflow="fold", min_width=min(longest, console.width // 2) if column == "step" else None)
         for entry in planned:
-            status = {"cached": "[green]cached[/]", "run": "[yellow]run[/]"}.get(entry.status, "[cyan]may run[/]")
+            status = {Status.CACHED: "[green]cached[/]", Status.RUN: "[yellow]run[/]"}.get(entry.status, "[cyan]may run[/]")
             table.add_row(entry.step.id, entry.step.op, status, "" if entry.cached else entry.reason)
         console.print(table)
     console.print(_per_op(planned))
@@ -96,10 +96,12 @@ def cmd_plan(args: argparse.Namespace, console: Console) -> int:
 
 def _per_op(planned) -> Table:
     """Step counts per op (how much data loading, training, scoring a study holds)."""
+    from xitt.engine.plan import Status
+
     counts: dict[str, list[int]] = {}
     for entry in planned:
         row = counts.setdefault(entry.step.op, [0, 0, 0])
-        row[("cached", "run").index(entry.status) if entry.status in ("cached", "run") else 2] += 1
+        row[(Status.CACHED, Status.RUN).index(entry.status) if entry.status in (Status.CACHED, Status.RUN) else 2] += 1
     table = Table(title="steps per op", title_justify="left")
     maybe = any(row[2] for row in counts.values())  # no "may run" column when none may
     for column in ("op", "steps", "cached", "to run", *(["may run"] if maybe else [])):

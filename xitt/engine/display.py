@@ -19,14 +19,14 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from xitt.engine.graph import Step
-from xitt.engine.plan import counts_line, why_lines
+from xitt.engine.plan import Outcome, counts_line, why_lines
 
 
 class Reporter(Protocol):
     def start(self, planned: Sequence) -> None: ...
     def step_started(self, step: Step) -> None: ...
     def step_progress(self, step: Step, done: int, total: int, metrics: Mapping[str, float]) -> None: ...
-    def step_finished(self, step: Step, status: str, seconds: float) -> None: ...
+    def step_finished(self, step: Step, status: Outcome, seconds: float) -> None: ...
     def finish(self) -> None: ...
 
 
@@ -36,7 +36,7 @@ class NullReporter:
     def start(self, planned: Sequence) -> None: ...
     def step_started(self, step: Step) -> None: ...
     def step_progress(self, step: Step, done: int, total: int, metrics: Mapping[str, float]) -> None: ...
-    def step_finished(self, step: Step, status: str, seconds: float) -> None: ...
+    def step_finished(self, step: Step, status: Outcome, seconds: float) -> None: ...
     def finish(self) -> None: ...
 
 
@@ -68,15 +68,15 @@ class RichReporter:
             refresh_per_second=8,
             transient=False,
         )
-        self.counts = {"ran": 0, "cached": 0, "failed": 0}
+        self.counts = {outcome: 0 for outcome in Outcome}
         self.total = 0
         self.overall = None
         self.current: dict[str, object] = {}  # step id -> its bar (several run at once on Dask)
 
     def _summary(self, running: int) -> str:
-        left = self.total - self.counts["ran"] - self.counts["cached"] - running
-        left -= self.counts["failed"]
-        failed = f" · [red]failed {self.counts['failed']}[/]" if self.counts["failed"] else ""
+        left = self.total - self.counts[Outcome.RAN] - self.counts[Outcome.CACHED] - running
+        left -= self.counts[Outcome.FAILED]
+        failed = f" · [red]failed {self.counts[Outcome.FAILED]}[/]" if self.counts[Outcome.FAILED] else ""
         return f"done {self.counts['ran']} · cached {self.counts['cached']}{failed} · running {running} · left {left}"
 
     def start(self, planned: Sequence) -> None:
@@ -85,8 +85,8 @@ class RichReporter:
         for line in why_lines(planned):
             self.console.print(f"  [yellow]run[/] {escape(line)}", highlight=False)
         for p in planned:
-            if p.reason.startswith("corrupt"):
-                self.console.print(f"  [red]corrupt[/] {p.step.id}: {p.reason.partition(': ')[2]} [dim](never used; recomputed now)[/]")
+            if p.corrupt is not None:
+                self.console.print(f"  [red]corrupt[/] {p.step.id}: {p.corrupt.detail} [dim](never used; recomputed now)[/]")
         self.overall = self.progress.add_task("steps", total=self.total, info=self._summary(0))
         self.progress.start()
 
@@ -98,15 +98,15 @@ class RichReporter:
         if step.id in self.current:
             self.progress.update(self.current[step.id], completed=done, total=total, info=format_metrics(metrics))
 
-    def step_finished(self, step: Step, status: str, seconds: float) -> None:
+    def step_finished(self, step: Step, status: Outcome, seconds: float) -> None:
         self.counts[status] += 1
         if step.id in self.current:
             self.progress.remove_task(self.current.pop(step.id))
-        if status == "ran":
+        if status == Outcome.RAN:
             self.progress.console.print(f"  [green]✓[/] {step.id} [dim]{seconds:.1f}s[/]")
-        elif status == "failed":
+        elif status == Outcome.FAILED:
             self.progress.console.print(f"  [red]✗[/] {step.id} failed")
-        self.progress.update(self.overall, completed=self.counts["ran"] + self.counts["cached"], info=self._summary(len(self.current)))
+        self.progress.update(self.overall, completed=self.counts[Outcome.RAN] + self.counts[Outcome.CACHED], info=self._summary(len(self.current)))
 
     def finish(self) -> None:
         for task in self.current.values():
@@ -134,7 +134,7 @@ class PlainReporter:
         self.lock = threading.Lock()  # one line at a time
         self.state = threading.Lock()  # ``running`` is read by the beat thread
         self.running: dict[str, dict] = {}  # step id -> started, last line time, last progress
-        self.counts = {"ran": 0, "cached": 0, "failed": 0}
+        self.counts = {outcome: 0 for outcome in Outcome}
         self.total = 0
         self.stopped = threading.Event()
         self.thread: threading.Thread | None = None
@@ -150,8 +150,8 @@ class PlainReporter:
         for line in why_lines(planned):
             self._line(f"to run   {line}")
         for p in planned:
-            if p.reason.startswith("corrupt"):
-                self._line(f"corrupt  {p.step.id}: {p.reason.partition(': ')[2]} (never used; recomputed now)")
+            if p.corrupt is not None:
+                self._line(f"corrupt  {p.step.id}: {p.corrupt.detail} (never used; recomputed now)")
         self.thread = threading.Thread(target=self._beat, name="xitt-progress", daemon=True)
         self.thread.start()
 
@@ -159,7 +159,7 @@ class PlainReporter:
         now = time.monotonic()
         with self.state:
             self.running[step.id] = {"started": now, "said": now, "progress": ""}
-        done = self.counts["ran"] + self.counts["cached"]
+        done = self.counts[Outcome.RAN] + self.counts[Outcome.CACHED]
         self._line(f"started  {step.id} ({step.op}); {done} of {self.total} steps done")
 
     def step_progress(self, step: Step, done: int, total: int, metrics: Mapping[str, float]) -> None:
@@ -184,20 +184,20 @@ class PlainReporter:
                 if time.monotonic() - state["said"] >= self.interval:
                     self._say(step_id, state)
 
-    def step_finished(self, step: Step, status: str, seconds: float) -> None:
+    def step_finished(self, step: Step, status: Outcome, seconds: float) -> None:
         self.counts[status] += 1
         with self.state:
             self.running.pop(step.id, None)
-        if status == "ran":
+        if status == Outcome.RAN:
             self._line(f"finished {step.id} in {_duration(seconds)}")
-        elif status == "failed":
+        elif status == Outcome.FAILED:
             self._line(f"FAILED   {step.id}")
 
     def finish(self) -> None:
         self.stopped.set()
         if self.thread is not None:
             self.thread.join()
-        failed = f", {self.counts['failed']} failed" if self.counts["failed"] else ""
+        failed = f", {self.counts[Outcome.FAILED]} failed" if self.counts[Outcome.FAILED] else ""
         self._line(f"{self.counts['ran']} steps ran, {self.counts['cached']} cached{failed}")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, Mapping
 
 from xitt.engine.code import changed_files
@@ -22,8 +23,27 @@ from xitt.engine.libraries import keyed_versions
 from xitt.engine.registry import get_op
 from xitt.engine.store import Store
 
-CACHED, RUN, MAY_RUN = "cached", "run", "may run"
-CORRUPT = "corrupt"  # the reason given for a stored artifact that failed its checks
+
+
+class Status(StrEnum):
+    """Where a step stands before a run: its artifact is cached, it will run, or it may run
+    (an input is still to be computed, and may come out the same)."""
+
+    CACHED = "cached"
+    RUN = "run"
+    MAY_RUN = "may run"
+
+
+class Outcome(StrEnum):
+    """What a run did with a step."""
+
+    RAN = "ran"
+    CACHED = "cached"
+    FAILED = "failed"
+
+
+CACHED, RUN, MAY_RUN = Status.CACHED, Status.RUN, Status.MAY_RUN
+CORRUPT = "corrupt"  # the kind of reason given for a stored artifact that failed its checks
 
 
 @dataclass(frozen=True)
@@ -43,7 +63,7 @@ class Reason:
 class PlannedStep:
     step: Step
     key: str | None  # None while an input is still to be computed
-    status: str  # CACHED, RUN or MAY_RUN
+    status: Status
     reason: str  # the reasons, as one line: "new", "code changed: xitt/models/loop.py; input changed: ...", ...
     fingerprint: Mapping[str, Any]
     digest: str | None = None  # content digest, for cached steps
@@ -53,6 +73,11 @@ class PlannedStep:
     @property
     def cached(self) -> bool:
         return self.status == CACHED
+
+    @property
+    def corrupt(self) -> Reason | None:
+        """The reason its stored artifact was found corrupt (the check that failed), if it was."""
+        return next((r for r in self.reasons if r.kind == CORRUPT), None)
 
 
 def counts_line(planned: list[PlannedStep]) -> str:

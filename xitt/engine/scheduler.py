@@ -23,7 +23,7 @@ from xitt.engine.graph import Graph, Step
 from xitt.engine.hosts import host_tag
 from xitt.engine.libraries import installed
 from xitt.engine.locks import StepLock, lock_for
-from xitt.engine.plan import CACHED, CORRUPT, Keyer, PlannedStep, input_digests, plan
+from xitt.engine.plan import CACHED, Keyer, Outcome, PlannedStep, input_digests, plan
 from xitt.engine.provenance import host, now_iso, package_versions
 from xitt.engine.registry import get_op
 from xitt.engine.store import Artifact, CorruptArtifact, Store
@@ -87,7 +87,7 @@ class _Run:
         self.planned: dict[str, PlannedStep] = {p.step.id: p for p in plan(graph, store, verify, self.keyer)}
         # Records plan found corrupt or pruned: not to be trusted even though they exist.
         self.distrust = {p.key for p in self.planned.values() if not p.cached and p.key and store.record(p.key)}
-        self.summary = RunSummary(corrupt={p.step.id: p.reason for p in self.planned.values() if p.reason.startswith(CORRUPT)})
+        self.summary = RunSummary(corrupt={p.step.id: p.reason for p in self.planned.values() if p.corrupt is not None})
         self.digests: dict[str, str] = {}
         self.fingerprints: dict[str, Mapping[str, Any]] = {}
         self.running: dict[str, _Running] = {}
@@ -131,10 +131,10 @@ class _Run:
         else:
             key, fingerprint = self.keyer.fingerprint(step, self.digests)
         if key == planned.key and planned.cached:
-            return [self._done(step, key, fingerprint, planned.digest, "cached")]
+            return [self._done(step, key, fingerprint, planned.digest, Outcome.CACHED)]
         record = self.store.record(key)
         if key != planned.key and record and self.store.problem(key, record) is None:
-            return [self._done(step, key, fingerprint, record["digest"], "cached")]  # early cutoff
+            return [self._done(step, key, fingerprint, record["digest"], Outcome.CACHED)]  # early cutoff
         lock = lock_for(self.store.locks, key)
         if not lock.acquire():
             deferred.append(step)
@@ -142,7 +142,7 @@ class _Run:
         record = self.store.record(key)  # another process may have finished it meanwhile
         if record and key not in self.distrust and not record["pruned"] and self.store.problem(key, record) is None:
             lock.release()
-            return [self._done(step, key, fingerprint, record["digest"], "cached")]
+            return [self._done(step, key, fingerprint, record["digest"], Outcome.CACHED)]
         if record:
             self.store.invalidate(key)
         try:
@@ -189,7 +189,7 @@ class _Run:
                 running.lock.release()
             if self.store.failure(running.step.id) is not None:
                 self.store.clear_failure(running.step.id)
-            now_ready.extend(self._release(self._done(running.step, running.key, running.fingerprint, record["digest"], "ran", result.seconds)))
+            now_ready.extend(self._release(self._done(running.step, running.key, running.fingerprint, record["digest"], Outcome.RAN, result.seconds)))
         return now_ready
 
     def _meta(self, running: _Running, result: JobResult) -> dict[str, Any]:
@@ -225,15 +225,15 @@ class _Run:
             if code is not None:
                 self.store.record_code_files(code.version, code.files)
 
-    def _done(self, step: Step, key: str, fingerprint: Mapping[str, Any], digest: str | None, status: str, seconds: float = 0.0) -> str:
+    def _done(self, step: Step, key: str, fingerprint: Mapping[str, Any], digest: str | None, status: Outcome, seconds: float = 0.0) -> str:
         self.digests[step.id] = digest or ""
         self.summary.keys[step.id] = key
         planned = self.planned[step.id]
-        if status == "ran":  # at once: a run killed later must not lose why this step was made
+        if status == Outcome.RAN:  # at once: a run killed later must not lose why this step was made
             self.store.record_fingerprint(step.id, fingerprint)
         elif not (planned.cached and key == planned.key):  # found by early cutoff, or made by another run
             self.fingerprints[step.id] = fingerprint
-        (self.summary.executed if status == "ran" else self.summary.cached).append(step.id)
+        (self.summary.executed if status == Outcome.RAN else self.summary.cached).append(step.id)
         self.reporter.step_finished(step, status, seconds)
         return step.id
 
@@ -254,7 +254,7 @@ class _Run:
         self.store.record_failure(step.id, {"key": key, "op": step.op, "error": error, "log": str(path), "time": now_iso()})
         self.summary.failed[step.id] = error
         self.logs[step.id] = str(path)
-        self.reporter.step_finished(step, "failed", 0.0)
+        self.reporter.step_finished(step, Outcome.FAILED, 0.0)
         if not self.keep_going:
             self.stop = True
 
