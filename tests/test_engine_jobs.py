@@ -117,6 +117,22 @@ def test_a_failing_step_in_a_worker_fails_alone_with_keep_going(tmp_path):
         assert "ValueError" in Path(store.failure("bad")["log"]).read_text()
 
 
+def test_a_step_of_a_parallel_run_computing_alone_gets_every_core(tmp_path, monkeypatch):
+    """--jobs 2 without --threads: a step that computes while no other step of its run does
+    (its run's only step here) has all the cores, not half."""
+    from xitt.engine.threads import LIVE_ENV, THREADS_ENV, available_cores
+
+    monkeypatch.setenv(LIVE_ENV, str(tmp_path / "live"))  # no other run's steps count
+    monkeypatch.delenv(THREADS_ENV, raising=False)
+    executor = LocalExecutor(2)
+    with Store(tmp_path / "store") as store:
+        try:
+            summary = run(Graph((Step("alone", "jobs.cpu", {"i": 0, "sleep": 0.0}),)), store, executor=executor)
+        finally:
+            executor.close()
+        assert store.get(summary.keys["alone"]).result["threads"] == available_cores()
+
+
 def test_jobs_must_be_positive():
     with pytest.raises(ValueError, match="at least 1"):
         LocalExecutor(0)

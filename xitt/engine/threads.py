@@ -70,16 +70,24 @@ def computing_elsewhere(run: str = "", directory: Path | None = None) -> int:
                if entry.pid != os.getpid() and not (run and entry.info.get("run") == run))
 
 
+def computing_in(run: str, directory: Path | None = None) -> int:
+    """Steps of run ``run`` computing on this machine now, in any of its processes."""
+    return sum(1 for entry in live(directory or live_dir()) if entry.info.get("run") == run)
+
+
 def step_threads(requested: int | None = None, jobs: int = 1, elsewhere: int | None = None, run: str = "") -> int:
     """The threads one step gets: ``requested`` (``--threads``) split among the run's ``jobs``
-    parallel steps; else this machine's cores split among every step computing now (this
-    run's ``jobs`` and ``elsewhere``, the other processes' steps). At least 1."""
+    parallel steps; else this machine's cores split among every step computing now: this
+    run's (as many as compute now, at most ``jobs``, at least this one) and ``elsewhere``,
+    the other processes' steps. At least 1. So a step of ``--jobs 2`` that computes alone
+    (the pretraining that every later step waits for) has every core."""
     jobs = max(1, jobs)
     requested = requested or _from_env()
     if requested:
         return max(1, requested // jobs)
     others = computing_elsewhere(run) if elsewhere is None else elsewhere
-    return max(1, available_cores() // (jobs + others))
+    mine = min(jobs, max(1, computing_in(run))) if jobs > 1 and run else jobs
+    return max(1, available_cores() // (mine + others))
 
 
 def _from_env() -> int | None:
