@@ -7,7 +7,7 @@
 #
 # Stages: tests (pytest -m gpu), base and large (benchmarks/train_throughput.py at XLM-R base
 # and large shapes, effective batch 32, max length 256, xitt against the Hugging Face Trainer
-# side by side), compile (xitt alone, base shape, torch.compile per bucket: XITT_COMPILE), run
+# side by side), compile (xitt alone, base shape, torch.compile of the encoder: XITT_COMPILE), run
 # last and only while time is left. GPU_COMPILE_SHAPE=large and XITT_COMPILE_MODE=reduce-overhead
 # (CUDA graphs) choose another compiled run, e.g. as a second call: bash benchmarks/gpu.sh compile. The models are XLM-R shaped with random weights (a
 # config, no download): throughput and MFU do not need pretrained weights.
@@ -92,7 +92,7 @@ for shape in base large; do
     fi
 done
 if wanted compile; then
-    # Compiles one graph per bucket before the clock starts (warm-up over every example).
+    # Compiles before the clock starts (a warm-up over every example: every bucket seen).
     if ((DRY)); then
         stage compile 120 "$PY" benchmarks/train_throughput.py "${BENCH[@]}" --sides xitt --compile 1 --out "$OUT/train_throughput_base_compiled.json"
     else

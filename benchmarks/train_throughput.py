@@ -16,7 +16,7 @@ What differs, on purpose (each side as it ships):
   (``device.attention_kernels``); the Trainer's model keeps transformers' default (SDPA);
 - shapes: on CUDA ours pads each batch to one of a few bucket widths and cuts it into
   micro-batches by a token budget (``batching.batching_for``; the effective batch is the
-  same), and with ``--compile MODE`` compiles the encoder per bucket (``XITT_COMPILE``);
+  same), and with ``--compile MODE`` compiles the encoder while it trains (``XITT_COMPILE``);
 - what the clock covers: ours times ``train_task`` whole, tokenisation included; the
   Trainer times ``trainer.train()`` on examples tokenised beforehand.
 

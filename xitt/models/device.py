@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import torch
 
 COMPILE_ENV = "XITT_COMPILE"  # "", "0": eager; "1" or a torch.compile mode ("reduce-overhead", ...)
-RECOMPILE_LIMIT = 64  # graphs per compiled forward: buckets x micro-batch sizes x train/eval
+RECOMPILE_LIMIT = 64  # graphs per compiled forward, at most (train and eval modes, grad on and off)
 
 
 def pick_device() -> torch.device:
@@ -61,8 +61,11 @@ def compile_mode(device: torch.device) -> str | None:
 
 @contextlib.contextmanager
 def compiled(module: torch.nn.Module, mode: str | None) -> Iterator[None]:
-    """Inside the block, ``module``'s forward is compiled, one graph per input shape (the
-    buckets keep them few); after it, the plain forward again. ``mode`` None: nothing changes."""
+    """Inside the block, ``module``'s forward is compiled; after it, the plain forward again.
+    ``mode`` None: nothing changes. Shapes are automatic-dynamic (torch's default): the first
+    is compiled for its shape, the second once for any shape, so a run compiles twice, not
+    once per bucket and micro-batch size (one compile of XLM-R takes tens of seconds); with
+    "reduce-overhead" each shape still gets its own CUDA graph, which is cheap to record."""
     if mode is None:
         yield
         return
@@ -71,7 +74,7 @@ def compiled(module: torch.nn.Module, mode: str | None) -> Iterator[None]:
     for name in ("recompile_limit", "cache_size_limit"):
         if hasattr(torch._dynamo.config, name):
             setattr(torch._dynamo.config, name, max(getattr(torch._dynamo.config, name), RECOMPILE_LIMIT))
-    module.forward = torch.compile(module.forward, mode=mode, dynamic=False)
+    module.forward = torch.compile(module.forward, mode=mode)
     try:
         yield
     finally:
