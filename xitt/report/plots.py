@@ -153,6 +153,7 @@ def scatter_figure(study: StudyResults, measure: str) -> Figure:
         axes = grid[index // columns][index % columns]
         stats = []
         low, high = min(p.similarity for p in points), max(p.similarity for p in points)
+        lines = _label_lines(points)
         for name, style in styles:
             mine = [p for p in points if set_of(study, p.unit) == name] if named else points
             if not mine:
@@ -170,7 +171,8 @@ def scatter_figure(study: StudyResults, measure: str) -> Figure:
                 stats.append(((f"{name} " if named else "") + f"r={_r(row)}", style["color"]))
             for p in mine:  # labels point inwards, so that they stay inside the panel
                 right = high > low and p.similarity > (low + high) / 2
-                note = axes.annotate(_task(p.unit, named), (p.similarity, p.gain), xytext=(-4 if right else 4, 2),
+                text = _task(p.unit, named) + (f" ({p.target})" if per == "pooled" else "")  # pooled: say the target too
+                note = axes.annotate(text, (p.similarity, p.gain), xytext=(-4 if right else 4, 2 - 8 * lines[p]),
                                      textcoords="offset points", ha="right" if right else "left", fontsize=6.5, color="0.25", zorder=4)
                 note.set_in_layout(False)
                 note.set_clip_on(True)  # a long name near the edge is cut there, not drawn over the next panel
@@ -192,10 +194,26 @@ def scatter_figure(study: StudyResults, measure: str) -> Figure:
     order = sorted(shown, key=lambda text: ("fit" in text or "CI" in text, text))  # points first, then lines
     figure.legend([shown[t] for t in order], order, loc="outside lower center", ncols=2, frameon=False)
     method = next((r["method"] for r in (correlation_row(study, measure, g) for g in panels) if r), "")
-    figure.suptitle(f"similarity '{measure}' ({study.similarities[measure].get('measure', measure)}) vs zero-shot gain"
+    figure.suptitle(f"similarity '{measure}' ({study.similarities[measure].get('measure', measure)})"
+                    + ("\n" if columns == 1 else " ") + "vs zero-shot gain"
                     + (f"; {method} r per set" if method and named else f"; {method} r" if method else ""))
     figure.supylabel("zero-shot gain" + (" in that language" if per == "language" else ""))
     return figure
+
+
+def _label_lines(points: Sequence) -> dict:
+    """How many lines down (0 to 2) to move each point's label so that labels of points close
+    together (within a fifth of the x range and a twelfth of the y range) do not print over
+    each other; a label never moves further from its point than two lines."""
+    xs, ys = [p.similarity for p in points], [p.gain for p in points]
+    dx, dy = (max(xs) - min(xs) or 1.0) / 5, (max(ys) - min(ys) or 1.0) / 12
+    placed: list[tuple[float, float, int]] = []
+    lines = {}
+    for p in sorted(points, key=lambda p: (-p.gain, p.similarity)):
+        taken = {line for x, y, line in placed if abs(x - p.similarity) < dx and abs(y - p.gain) < dy}
+        lines[p] = next((line for line in range(3) if line not in taken), 0)  # at most two lines away from its point
+        placed.append((p.similarity, p.gain, lines[p]))
+    return lines
 
 
 def _r(row: Mapping) -> str:
