@@ -70,7 +70,7 @@ def as_tensor(array: np.ndarray, device: torch.device) -> torch.Tensor:
     return torch.from_numpy(np.ascontiguousarray(array)).to(device, non_blocking=True)
 
 
-def _padded(rows: Sequence[Sequence[int]], pad: int) -> tuple[np.ndarray, np.ndarray]:
+def padded(rows: Sequence[Sequence[int]], pad: int) -> tuple[np.ndarray, np.ndarray]:
     lengths = np.fromiter((len(r) for r in rows), dtype=np.int64, count=len(rows))
     ids = np.full((len(rows), int(lengths.max(initial=1))), pad, dtype=np.int64)
     for i, row in enumerate(rows):
@@ -81,7 +81,7 @@ def _padded(rows: Sequence[Sequence[int]], pad: int) -> tuple[np.ndarray, np.nda
 def encode_texts(tokenizer: PreTrainedTokenizerFast, texts: Sequence[str], max_length: int, pairs: Sequence[str] | None = None) -> Encoded:
     """Single sentences, or sentence pairs in XLM-R's ``<s> A </s></s> B </s>`` layout."""
     out = tokenizer(list(texts), list(pairs) if pairs is not None else None, truncation=True, max_length=max_length)
-    ids, lengths = _padded(out["input_ids"], tokenizer.pad_token_id)
+    ids, lengths = padded(out["input_ids"], tokenizer.pad_token_id)
     return Encoded(ids, lengths, tokenizer.pad_token_id)
 
 
@@ -106,7 +106,7 @@ def first_subword_labels(word_ids: Sequence[int | None], tags: Sequence[int]) ->
 def encode_words(tokenizer: PreTrainedTokenizerFast, words: Sequence[Sequence[str]], tags: Sequence[Sequence[int]], max_length: int) -> Encoded:
     """Pre-split words with one tag each (words cut off by ``max_length`` get no label)."""
     out = tokenizer([list(w) for w in words], is_split_into_words=True, truncation=True, max_length=max_length)
-    ids, lengths = _padded(out["input_ids"], tokenizer.pad_token_id)
+    ids, lengths = padded(out["input_ids"], tokenizer.pad_token_id)
     labels = np.full(ids.shape, IGNORE, dtype=np.int64)
     word_index = np.full(ids.shape, -1, dtype=np.int64)
     for i, word_tags in enumerate(tags):

@@ -14,7 +14,7 @@ from transformers import AutoConfig, AutoModel, AutoTokenizer, PreTrainedTokeniz
 
 from xitt.errors import UserError
 from xitt.models.device import use_best_attention
-from xitt.models.io import _no_progress_bars
+from xitt.models.io import no_progress_bars
 
 _ARGS = {"local_files_only": True, "trust_remote_code": False}
 
@@ -29,7 +29,7 @@ def load_pretrained(name: str, device: torch.device | None = None) -> tuple[torc
     """The encoder and fast tokenizer of checkpoint ``name``; a clear error when it is not here."""
     source = resolve(name)
     try:
-        with _no_progress_bars():
+        with no_progress_bars():
             config = AutoConfig.from_pretrained(source, **_ARGS)
             tokenizer = AutoTokenizer.from_pretrained(source, use_fast=True, **_ARGS)
             encoder = AutoModel.from_pretrained(source, config=config, add_pooling_layer=False, **_ARGS)

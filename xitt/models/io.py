@@ -17,7 +17,7 @@ WEIGHTS, CONFIG = "model.safetensors", "config.json"
 
 
 @contextmanager
-def _no_progress_bars() -> Iterator[None]:
+def no_progress_bars() -> Iterator[None]:
     """transformers draws tqdm bars on save and load; they would tear the engine's live display."""
     was = hf_logging.is_progress_bar_enabled()
     hf_logging.disable_progress_bar()
@@ -41,7 +41,7 @@ def save_encoder(model: torch.nn.Module, directory: Path) -> None:
     """Write only the encoder (no MLM head, no task head) as model.safetensors + config.json."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    with _no_progress_bars():
+    with no_progress_bars():
         encoder_of(model).save_pretrained(directory, safe_serialization=True)
     for extra in directory.iterdir():  # keep the artifact to exactly the two files it promises
         if extra.name not in (WEIGHTS, CONFIG):
@@ -51,7 +51,7 @@ def save_encoder(model: torch.nn.Module, directory: Path) -> None:
 def load_encoder(directory: Path, device: torch.device | None = None) -> PreTrainedModel:
     """An encoder from local files only (no hub, no remote code), in eval mode on ``device``;
     its class is the one its config names (XLM-R for ours, BERT for mBERT, ...)."""
-    with _no_progress_bars():
+    with no_progress_bars():
         encoder = AutoModel.from_pretrained(Path(directory), add_pooling_layer=False, local_files_only=True, trust_remote_code=False)
     device = device if device is not None else torch.device("cpu")
     use_best_attention(encoder, device)

@@ -16,7 +16,7 @@ import numpy as np
 import torch
 from transformers import PreTrainedTokenizerFast
 
-from xitt.models.encode import Encoded, _padded
+from xitt.models.encode import Encoded, padded
 
 MAX_QUESTION_SHARE = 0.5  # questions are cut to this share of the window
 N_BEST = 20  # start and end candidates per window, as in the SQuAD reference code
@@ -64,7 +64,7 @@ def encode_qa(tokenizer: PreTrainedTokenizerFast, examples: Sequence[dict], max_
         questions, contexts, truncation="only_second", max_length=max_length, stride=max(0, min(stride, room // 2)),
         return_overflowing_tokens=True, return_offsets_mapping=True,
     )
-    ids, lengths = _padded(out["input_ids"], tokenizer.pad_token_id)
+    ids, lengths = padded(out["input_ids"], tokenizer.pad_token_id)
     offsets = np.full((*ids.shape, 2), -1, dtype=np.int64)
     labels = np.zeros((len(ids), 2), dtype=np.int64)
     example = np.asarray(out["overflow_to_sample_mapping"], dtype=np.int64)

@@ -103,7 +103,7 @@ class _Step:
         return values
 
     def language_shares(self, spec: Compared, evaluation: bool = False) -> dict[str, float]:
-        from xitt.ops.taskdata import _spec_keys
+        from xitt.ops.taskdata import spec_keys
 
         data, shares = self.data, {}
         for part in spec.parts:
@@ -111,7 +111,7 @@ class _Step:
                 keys = ([k for k in data.eval_keys if k[0] == part.task]
                         or [(part.task, lang, "test") for lang in spec.subject.eval_languages])
             else:
-                keys = _spec_keys(data, spec, part)
+                keys = spec_keys(data, spec, part)
             for key in keys:
                 shares[key[1]] = shares.get(key[1], 0.0) + len(data.get(*key))
         return shares

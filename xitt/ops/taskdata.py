@@ -154,7 +154,7 @@ def spec_examples(examples: Examples, spec: Compared, samples: int) -> list[dict
     languages where it has them (English), else in all its evaluation languages."""
     out: list[dict] = []
     for part in spec.parts:
-        for key in _spec_keys(examples, spec, part):
+        for key in spec_keys(examples, spec, part):
             out.extend(examples.get(*key)[:samples])
     if not out:
         raise UserError(f"similarity: task {spec.label} has no examples to compare",
@@ -162,7 +162,7 @@ def spec_examples(examples: Examples, spec: Compared, samples: int) -> list[dict
     return out
 
 
-def _spec_keys(examples: Examples, spec: Compared, part: Task) -> list[Key]:
+def spec_keys(examples: Examples, spec: Compared, part: Task) -> list[Key]:
     task, languages = part.task, part.languages
     members = _members(task) if examples.real and not spec.is_target else ()
     train = [(name, lang, "train") for name in (members or (task,)) for lang in languages if examples.has(name, lang, "train")]
@@ -182,4 +182,4 @@ def _members(task: str) -> tuple[str, ...]:
     return found.parts if found is not None else ()
 
 
-HELPERS = [Examples, examples_of, stage_tasks, training_data, selection_dev, unit_data, compatible, benchmark_score, spec_examples, _spec_keys, _members]
+HELPERS = [Examples, examples_of, stage_tasks, training_data, selection_dev, unit_data, compatible, benchmark_score, spec_examples, spec_keys, _members]
