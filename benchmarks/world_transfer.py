@@ -121,10 +121,13 @@ def read_cached(graph, store_dir: Path) -> tuple[dict, Path | None, int]:
     to report a measurement still running). Matches artifacts by step id, params and the
     artifacts chosen for their inputs, not by key, so results computed under an earlier
     version of the ops' code (another process still running it) are found too."""
+    from xitt.engine.store import RESULT_FILE, Store
+
     candidates: dict[str, list[dict]] = defaultdict(list)
-    for meta_file in sorted((store_dir / ".xitt" / "artifacts").glob("*/meta.json")):
-        meta = json.loads(meta_file.read_text())
-        meta["path"] = meta_file.parent
+    with Store(store_dir) as store:  # the store knows its layout; finished artifacts only
+        artifacts = [store.get(key) for key in sorted(store.keys())]
+    for artifact in artifacts:
+        meta = {**artifact.meta, "path": artifact.path}
         candidates[meta["step"]].append(meta)
     chosen: dict[str, dict] = {}
     for step in graph:
@@ -134,7 +137,7 @@ def read_cached(graph, store_dir: Path) -> tuple[dict, Path | None, int]:
                             for role, ref in step.inputs.items())
             if inputs_ok and json.dumps(meta["params"], sort_keys=True) == want:
                 chosen[step.id] = meta
-    results = {step_id: (json.loads((m["path"] / "result.json").read_text()), m) for step_id, m in chosen.items()}
+    results = {step_id: (json.loads((m["path"] / RESULT_FILE).read_text()), m) for step_id, m in chosen.items()}
     return results, chosen["world"]["path"] if "world" in chosen else None, 0
 
 
@@ -149,23 +152,21 @@ def main_graph(path: Path):
 def arm_graph(arm: Arm, program):
     """world -> tokenizer -> pretrain -> target (no intermediate), from the main program's settings."""
     from xitt.engine.graph import Graph, Step
-    from xitt.models import MODELS, TRAIN
-    from xitt.signature import with_defaults
+    from xitt.models.params import PretrainSettings, TokenizerSettings, TrainSettings
+    from xitt.study import Target, TargetStep
     from xitt.world import WorldConfig, language_codes
 
-    world = dict(program.world.params) | arm.world | ({"languages": arm.languages} if arm.languages else {})
-    world = with_defaults(WorldConfig.signature(), world)
-    model = with_defaults(MODELS["toy_mlm"], dict(program.model.params) | arm.model)
-    target = with_defaults(TRAIN, dict(program.train["target"]) | arm.target)
-    codes = language_codes(world["languages"])
+    world = WorldConfig.from_params(dict(program.world.params) | arm.world | ({"languages": arm.languages} if arm.languages else {}))
+    model = PretrainSettings.from_params(dict(program.model.params) | arm.model)
+    target = TrainSettings.from_params(dict(program.train["target"]) | arm.target, seed=1)
+    codes = tuple(language_codes(world.languages))
     steps = [
-        Step("world", "world.generate", world),
-        Step("tokenizer", "model.tokenizer", {"vocab_size": model["vocab_size"]}, {"world": "world"}),
-        Step("pretrain/base", "model.pretrain", model, {"world": "world", "tokenizer": "tokenizer"}),
+        Step("world", "world.generate", world.to_json()),
+        Step("tokenizer", "model.tokenizer", TokenizerSettings(model.vocab_size).to_json(), {"world": "world"}),
+        Step("pretrain/base", "model.pretrain", model.to_json(), {"world": "world", "tokenizer": "tokenizer"}),
     ]
     for task in arm.targets:
-        steps.append(Step(f"target/{task}/none/seed=1", "train.target",
-                          {"task": task, "train_languages": ["en"], "eval_languages": codes, "train": target, "seed": 1},
+        steps.append(Step(f"target/{task}/none/seed=1", "train.target", TargetStep(Target(task, ("en",), codes), target, 1).to_json(),
                           {"encoder": "pretrain/base", "world": "world"}))
     return Graph(tuple(steps))
 
