@@ -80,8 +80,9 @@ def test_quickstart_checks_into_the_expected_program():
     every = ("en", "qaa", "qab", "qac")
     english, multilingual = program.sets("intermediate")
     assert [s.name for s in program.task_sets] == ["english", "multilingual", "targets"]
-    assert english.tasks == tuple(TaskRef("toy", t, ("en",)) for t in ("nli", "paraphrase", "sentiment"))
-    assert multilingual.tasks[0] == TaskRef("toy", "nli", every, ())
+    tasks = ("nli", "paraphrase", "sentiment", "pos", "ner", "qa", "choice")
+    assert english.tasks[1:] == tuple(TaskRef("toy", t, ("en",)) for t in tasks)  # after the mixture of nli and paraphrase
+    assert multilingual.tasks[1] == TaskRef("toy", "nli", every, ()) and len(multilingual.tasks) == 8
     (targets,) = program.sets("target")
     assert [r.task for r in targets.tasks] == ["nli", "paraphrase", "pos", "ner"]
     assert all(r.train_languages == ("en",) and r.eval_languages == every for r in targets.tasks)
@@ -89,17 +90,18 @@ def test_quickstart_checks_into_the_expected_program():
     written = {"lr": 2e-3, "epochs": 2, "batch": 32, "max_length": 64, "warmup": 0.1, "freeze_embeddings": False}
     assert {k: program.train["intermediate"][k] for k in written} == written
     assert program.train["target"]["epochs"] == 3 and program.train["target"]["freeze_embeddings"] is True
-    assert program.seeds == (1, 2)
+    assert program.seeds == (1,)
 
     text, vocab = program.similarities
     assert (text.name, text.measure, dict(text.params)) == ("text", "text_embedding", {"pool": "mean", "samples": 256, "layer": -1})
     assert (vocab.measure, vocab.params["measure"], vocab.params["top_k"]) == ("vocabulary", "jensen_shannon", 1000)
 
-    (correlate,) = program.correlations
+    correlate, pooled = program.correlations
     assert correlate.methods == ("spearman",)
     assert correlate.similarities == ("text", "vocab")
     assert (correlate.outcome, correlate.per) == ("gain", "target")
     assert dict(correlate.settings) == {"permutation": 1000}
+    assert (pooled.per, dict(pooled.settings)) == ("pooled", {"permutation": 1000})
 
     (compare,) = program.comparisons
     assert (compare.left, compare.right) == ("english", "multilingual")
@@ -168,7 +170,7 @@ def test_the_grammar_is_built_once_and_keywords_come_from_it():
 
 
 def test_syntax_error_has_location_source_line_and_caret(tmp_path):
-    text = QUICKSTART.read_text().replace("sentiment} @ en", "sentiment}} @ en")
+    text = QUICKSTART.read_text().replace("choice} @ en", "choice}} @ en")
     path = write(tmp_path, text)
     with pytest.raises(ProgramError) as caught:
         load_program(path)

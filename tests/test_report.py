@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 from tests.conftest import REPO, TINY, run_file
+from xitt.measures.kinds import oriented
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -89,7 +90,9 @@ def test_results_json_numbers_equal_the_stored_step_results(reported, tiny_study
     assert results["correlations"] == [_stored(tiny_study.parent, keys[s]) for s in sources["correlations"]]
     assert set(results["similarities"]) == {"text", "vocab"}
     for name, step_id in sources["similarities"].items():
-        assert results["similarities"][name] == _stored(tiny_study.parent, keys[step_id])
+        stored = _stored(tiny_study.parent, keys[step_id])
+        assert results["similarities"][name] == oriented(stored)  # higher = closer; the values as measured beside them
+        assert results["similarities"][name]["measured"] == stored["values"]
 
 
 def test_best_configuration_is_arithmetic_on_the_stored_gains(reported, tiny_study):

@@ -366,9 +366,11 @@ def test_report_keeps_the_keys_the_terminal_report_reads(per):
     assert all(c["n_shared"] >= 3 and c["test"] == "paired bootstrap" for c in result["comparisons"])
     for c in result["comparisons"]:
         assert {"similarity", "method", "group", "left", "right", "r_left", "r_right", "difference"} <= set(c)
-    if per != "target":  # pooled and per-language rows span several targets, so the shuffles are blocked
+    if per != "target":  # pooled and per-language rows span several targets (and languages), so the shuffles are blocked
         assert all(r["p_method"] == "blocked monte carlo" for r in result["rows"] if r["scope"] == "all")
     assert result["unit_of_analysis"] == "seed_mean" and "averaged over seeds" in result["unit"]
+    if per == "pooled":  # every (intermediate, target, language) gain is a row
+        assert {r["n"] for r in result["rows"] if r["scope"] == "all"} == {10 * 4 * 3}
     pooled_text = [r for r in result["rows"] if r["similarity"] == "text" and r["scope"] == "all" and r["method"] == "spearman"]
     assert all(r["r"] > 0 for r in pooled_text)  # gains were built from the text similarity
     assert {r["target"] for r in result["ranking"]} == {"nli", "pos", "ner", "qa", "mean"}
@@ -379,7 +381,7 @@ def test_settings_default_to_their_declared_values():
     options = study.Options.of(["spearman"], "target", {"permutation": 10000})
     assert (options.permutations, options.bootstrap, options.adjust, options.seed, options.level, options.blocked) == (10000, 1000, "holm", 0, 0.95, "auto")
     assert (options.unit, options.partial, options.blocking) == ("seed_mean", "none", "none")
-    assert study.Options.of(["spearman"], "pooled", {}).blocking == "target"
+    assert study.Options.of(["spearman"], "pooled", {}).blocking == "target_language"
     assert study.Options.of(["spearman"], "language", {}).blocking == "target"
     assert study.Options.of(["spearman"], "pooled", {"blocked": "none"}).blocking == "none"
 
@@ -569,7 +571,8 @@ def _op_inputs(tmp_path):
                 rows.append({"intermediate": u, "target": t, "seed": seed, "run": len(runs), "baseline": len(baselines) - 1})
                 runs.append(_artifact(tmp_path, f"run-{u}-{t}-{seed}", {"task": t, "train_languages": ["en"], "metric": "accuracy", "scores": scores}))
     gains = get_op("stats.gains").fn(StepContext("gains", {"rows": rows}, {"runs": tuple(runs), "baselines": tuple(baselines)}, tmp_path))
-    similarities = (_artifact(tmp_path, "sim-text", {"values": text}), _artifact(tmp_path, "sim-size", {"values": size}))
+    similarities = (_artifact(tmp_path, "sim-text", {"values": text, "measure": "text_embedding", "direction": "similarity"}),
+                    _artifact(tmp_path, "sim-size", {"values": size, "measure": "size", "direction": "similarity"}))
     return _artifact(tmp_path, "gains", gains), similarities, units
 
 
@@ -580,10 +583,11 @@ def test_correlate_op_reads_per_seed_gains_and_controls_for_a_covariate(tmp_path
               "sets": {"english": units[:2], "multilingual": units[2:]}}
     result = get_op("stats.correlate").fn(StepContext("correlate", params, {"gains": gains, "similarities": similarities}, tmp_path))
     pooled = next(r for r in result["rows"] if (r["similarity"], r["scope"]) == ("text", "all"))
-    assert (pooled["n"], pooled["units"], pooled["p_method"]) == (16, 8, "blocked unit-level monte carlo")  # 8 units x 2 seeds
+    # every (intermediate, target, zero-shot language, seed): 4 x 2 x 2 x 2 rows, 16 units of 2 seeds
+    assert (pooled["n"], pooled["units"], pooled["p_method"]) == (32, 16, "blocked unit-level monte carlo")
     assert pooled["r"] > 0.5  # the gains were built from the text similarity
     (partial,) = [r for r in result["partial"] if r["scope"] == "all"]
-    assert (partial["similarity"], partial["covariate"], partial["n"]) == ("text", "size", 8)
+    assert (partial["similarity"], partial["covariate"], partial["n"]) == ("text", "size", 16)
     params["settings"] = {"partial": "lexicon"}
     with pytest.raises(UserError, match="not a similarity of this correlate statement"):
         get_op("stats.correlate").fn(StepContext("correlate", params, {"gains": gains, "similarities": similarities}, tmp_path))
@@ -598,10 +602,11 @@ def test_the_language_accepts_every_statistics_setting(tmp_path):
     )
     path = tmp_path / "study.xitt"
     path.write_text(text, encoding="utf-8")
-    (correlation,) = load_program(path).correlations
+    correlation = load_program(path).correlations[0]
     options = study.Options.of(correlation.methods, correlation.per, correlation.settings)
     assert options == study.Options(("pearson", "kendall", "weighted_tau"), "pooled", permutations=10000, bootstrap=2000,
                                     adjust="bh", seed=3, level=0.9, blocked="target", top=2, unit="seed", partial="vocab")
     # every setting is held by exactly one field, filled by name
     held = [f.metadata["setting"] for f in dataclasses.fields(study.Options) if "setting" in f.metadata]
     assert sorted(held) == sorted(SETTINGS)
+    assert options.alpha == 0.05

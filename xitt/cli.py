@@ -68,7 +68,7 @@ def cmd_plan(args: argparse.Namespace, console: Console) -> int:
     from xitt.engine.plan import Status, counts_line, plan
     from xitt.engine.store import Store
 
-    _, compiled = _load(args.file, args.set)
+    program, compiled = _load(args.file, args.set)
     for line in _coverage_lines(compiled.coverage):
         console.print(line, highlight=False)
     with Store(Path(args.file).resolve().parent) as store:
@@ -91,7 +91,43 @@ def cmd_plan(args: argparse.Namespace, console: Console) -> int:
     if libraries:
         console.print(f"[dim]libraries changed ({', '.join(libraries)}): to keep the results made with the old versions, "
                       f"say so with `xitt keep-libraries {args.file} {' '.join(libraries)} --note WHY` (recorded in provenance)[/]")
+    rows = _power(program, compiled)
+    if rows and not console.is_terminal:  # piped: one whole line each (no tabs: tab-separated lines are steps)
+        for statement, scope, group, method, units, floor, adjusted, warning in rows:
+            print(f"smallest p: {statement}, set {scope}, {group}, {method}, {units} units: {floor}"
+                  + (f" ({adjusted} adjusted)" if adjusted and adjusted != floor else "") + (f"; {warning}" if warning else ""), file=console.file)
+    elif rows:
+        table = Table(title="smallest reachable p of each test, before running (p adj: after the statement's adjustment)",
+                      title_justify="left")
+        for column in ("statement", "set", "group", "method", "units", "smallest p", "smallest p adj", "warning"):
+            table.add_column(column, justify="right" if column in ("units", "smallest p", "smallest p adj") else "left")
+        for row in rows:
+            table.add_row(*row[:-1], f"[yellow]{row[-1]}[/]" if row[-1] else "")
+        console.print(table)
     return 0
+
+
+def _power(program, compiled) -> list[tuple[str, ...]]:
+    """Can each correlate statement reach a significant p? The smallest p its tests can give,
+    known before anything runs from the number of intermediate units, targets and languages:
+    one row (statement, set, group, method, units, smallest p, adjusted, warning) per distinct floor."""
+    from xitt.stats.power import planned
+
+    units = sorted({u for members in compiled.sets.values() for u in members})
+    scopes = {"all": len(units), **({name: len(m) for name, m in compiled.sets.items()} if len(compiled.sets) > 1 else {})}
+    zero_shot = {ref.task: [lang for lang in ref.eval_languages if lang not in ref.train_languages]
+                 for s in program.sets("target") for ref in s.tasks if hasattr(ref, "eval_languages")}
+    rows, seen = [], set()
+    for index, corr in enumerate(program.correlations, 1):
+        for row in planned(corr.per, corr.methods, len(corr.similarities), dict(corr.settings), scopes, zero_shot):
+            shown = (index, row["scope"], row["method"], row["p_smallest"], row["power_note"])
+            if shown in seen:  # one line for all groups of a statement that share their floor
+                continue
+            seen.add(shown)
+            floor, adjusted = row["p_smallest"], row["p_smallest_adjusted"]
+            rows.append((f"correlate {index} (per {corr.per})", row["scope"], row["group"], row["method"], str(row["units"]),
+                         "asymptotic" if floor is None else f"{floor:.3g}", "" if adjusted is None else f"{adjusted:.3g}", row["power_note"]))
+    return rows
 
 
 def _per_op(planned) -> Table:
@@ -149,6 +185,7 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
 def _studies(compiled, keys, store, args: argparse.Namespace | None = None) -> list:
     """Each grid point's stored results, read by key: the report layer sees plain dicts only;
     ``args``: the command line they are reported for (its file and ``--set`` overrides)."""
+    from xitt.measures.kinds import oriented
     from xitt.report import Origin, StudyResults
 
     origin = Origin(Path(args.file).name, tuple(args.set)) if args is not None else Origin("")
@@ -159,7 +196,7 @@ def _studies(compiled, keys, store, args: argparse.Namespace | None = None) -> l
     similarities = dict(compiled.similarities)
     return [
         StudyResults(
-            compiled.name, read(f.gains), {n: read(s) for n, s in similarities.items()}, [read(c) for c in f.correlations],
+            compiled.name, read(f.gains), {n: oriented(read(s)) for n, s in similarities.items()}, [read(c) for c in f.correlations],
             {"gains": f.gains, "similarities": similarities, "correlations": list(f.correlations)},
             {s: keys[s] for s in (f.gains, *similarities.values(), *f.correlations)},
             dict(compiled.sets), f.label if len(compiled.families) > 1 else "", origin,

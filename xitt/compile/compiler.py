@@ -448,5 +448,10 @@ def _correlation(program: Program, found: _Intermediates, similarities: dict[str
                 {"gains": _path("gains", point.label), "similarities": tuple(similarities[name] for name in corr.similarities)},
             ))
             correlations.append(step_id)
+        if program.comparisons and not program.correlations:  # `compare` alone: the sets' gains, paired by target and language
+            step_id = _path("compare", point.label)
+            steps.append(Step(step_id, "stats.correlate", CorrelateStep((), (), "target", {}, found.sets, compare).to_json(),
+                              {"gains": _path("gains", point.label), "similarities": ()}))
+            correlations.append(step_id)
         families.append(Family(point.label, _path("gains", point.label), tuple(correlations)))
     return steps, families

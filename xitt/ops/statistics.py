@@ -8,6 +8,7 @@ from statistics import mean
 from xitt.engine.registry import StepContext, op
 from xitt.ops.libraries import STATS_LIBRARIES
 from xitt.errors import UserError
+from xitt.measures.kinds import oriented
 from xitt.study import CorrelateStep, GainsStep
 from xitt.stats import adjust, coefficients, compare, correlation, partial, ranking, resampling, study
 
@@ -73,11 +74,11 @@ def _study_data(params: dict, gain_result: dict, similarities: dict) -> "study.D
     return study.Data(gains, per_language, similarities, scopes, performance, per_seed)
 
 
-@op("stats.correlate", params=CorrelateStep, helpers=[_study_data, study, correlation, resampling, coefficients, compare, adjust, partial, ranking], libraries=STATS_LIBRARIES)
+@op("stats.correlate", params=CorrelateStep, helpers=[_study_data, oriented, study, correlation, resampling, coefficients, compare, adjust, partial, ranking], libraries=STATS_LIBRARIES)
 def correlate(ctx: StepContext) -> dict:
     """Correlations of each similarity with the gains, with p, CI, comparisons and ranking quality."""
     p = ctx.params
-    similarities = {name: artifact.result["values"] for name, artifact in zip(p["similarities"], ctx.inputs["similarities"])}
+    similarities = {name: oriented(artifact.result)["values"] for name, artifact in zip(p["similarities"], ctx.inputs["similarities"])}
     data = _study_data(p, ctx.inputs["gains"].result, similarities)
     options = study.Options.of(p["methods"], p["per"], p["settings"])
     if options.partial != "none" and options.partial not in similarities:

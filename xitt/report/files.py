@@ -16,7 +16,7 @@ from xitt.report import plots
 from xitt.report.coverage import coverage_notes
 from xitt.report.results import StudyResults, best_configurations
 from xitt.report.tables import write_tables
-from xitt.report.terminal import SIGNIFICANCE, top_k
+from xitt.report.terminal import SIGNIFICANCE, answers, honesty_notes, top_k
 
 RESULTS_FILE = "results.json"
 
@@ -106,11 +106,39 @@ def _fmt(value, signed: bool = False) -> str:
     return f"{value:+.3f}" if signed else f"{value:.3f}"
 
 
+def _ci_md(row: Mapping) -> str:
+    if row.get("ci_low") is None or row.get("ci_high") is None:
+        return "n/a"
+    return f"[{_fmt(row['ci_low'], True)}, {_fmt(row['ci_high'], True)}]" + ("!" if row.get("ci_flag") else "")
+
+
+def _notes_md(rows) -> list[str]:
+    """Why a value is n/a, and what honest_notes says of power and degenerate intervals."""
+    rows = list(rows)
+    lines = [f"n/a: {reason}" for reason in sorted({r["reason"] for r in rows if r.get("reason")})]
+    lines += honesty_notes(rows).splitlines()
+    return [f"- {line}" for line in lines] + [""] if lines else []
+
+
+def _gain_comparisons_md(step_id: str, result: Mapping) -> list[str]:
+    rows = result.get("gain_comparisons") or []
+    if not rows or result["rows"]:  # beside correlations, the gain comparison lives in results.json and gain_comparisons.csv
+        return []
+    first = rows[0]
+    lines = [f"## Gains: {first['left']} vs {first['right']} intermediate tasks (`{step_id}`)", "",
+             "Paired by task, target and zero-shot language; bootstrap CI over tasks, sign-flip p.", ""]
+    lines += _md_table(["target", "cells", f"gain {first['left']}", f"gain {first['right']}", "difference", "CI", "p adj"], [
+        [str(c["group"]), str(c["n_cells"]), _fmt(c["gain_left"], True), _fmt(c["gain_right"], True), _fmt(c["difference"], True),
+         _ci_md(c), _fmt(c.get("p_adjusted"))] for c in rows])
+    return lines + _notes_md(rows)
+
+
 def markdown(study: StudyResults, drawn: Mapping[str, list[Path]]) -> str:
     """report.md: the plots, with the key tables beside them; the CSVs and results.json hold the rest."""
     lines = [f"# {study.experiment}" + (f" — grid point {study.label}" if study.label else ""), "",
              "Rendered from the store (by `xitt run` or `xitt report`, which computes nothing); every number is in `results.json` with the key of the step that made it.", ""]
     lines += _origin(study)
+    lines += [f"**Answer:** {sentence}" for sentence in answers(study)] + ([""] if answers(study) else [])
     summary = study.gains["summary"]
     columns = sorted({r["target"] for r in summary})
     cells = {(r["intermediate"], r["target"]): r for r in summary}
@@ -130,6 +158,9 @@ def markdown(study: StudyResults, drawn: Mapping[str, list[Path]]) -> str:
     lines += [f"![{p.stem}]({p.name})" for p in drawn["languages"]] + [""]
     lines += ["## Similarity measures", ""] + [f"![{p.stem}]({p.name})" for p in drawn["similarities"]] + [""]
     for step_id, result in zip(study.sources["correlations"], study.correlations):
+        lines += _gain_comparisons_md(step_id, result)
+        if not result["rows"]:
+            continue
         lines += [f"## Correlation of similarity with gain (`{step_id}`, per {result['per']})", "",
                   f"{result['permutations']} permutations, {result['adjust']}-adjusted p; **bold** below {SIGNIFICANCE}.", ""]
         lines += _md_table(["similarity", "method", "set", result["per"], "n", "r", "CI", "p", "p adj"], [
@@ -137,12 +168,15 @@ def markdown(study: StudyResults, drawn: Mapping[str, list[Path]]) -> str:
              f"[{_fmt(r.get('ci_low'), True)}, {_fmt(r.get('ci_high'), True)}]", _fmt(r["p"]),
              f"**{_fmt(r['p_adjusted'])}**" if r["p_adjusted"] is not None and r["p_adjusted"] < SIGNIFICANCE else _fmt(r["p_adjusted"])]
             for r in result["rows"]])
+        lines += _notes_md(result["rows"])
         if result["comparisons"]:
             first = result["comparisons"][0]
             lines += [f"### {first['left']} vs {first['right']} intermediate tasks", ""]
-            lines += _md_table(["similarity", "method", result["per"], f"r {first['left']}", f"r {first['right']}", "difference", "p adj"], [
+            lines += ["r, difference, CI and p are all on the units both sets share.", ""]
+            lines += _md_table(["similarity", "method", result["per"], f"r {first['left']}", f"r {first['right']}", "difference", "CI", "p adj"], [
                 [c["similarity"], c["method"], str(c["group"]), _fmt(c["r_left"], True), _fmt(c["r_right"], True),
-                 _fmt(c["difference"], True), _fmt(c.get("p_adjusted"))] for c in result["comparisons"]])
+                 _fmt(c["difference"], True), _ci_md(c), _fmt(c.get("p_adjusted"))] for c in result["comparisons"]])
+            lines += _notes_md(result["comparisons"])
         means = [r for r in result.get("ranking", []) if r["target"] == "mean"]
         if means:
             lines += ["### Ranking quality (mean over targets)", ""]
@@ -152,7 +186,7 @@ def markdown(study: StudyResults, drawn: Mapping[str, list[Path]]) -> str:
     lines += ["## Similarity vs gain", ""] + [f"![{p.stem}]({p.name})" for p in drawn["scatter"]] + [""]
     lines += ["## Tables", "", "CSV: " + ", ".join(f"[{n}]({n})" for n in (
         "gains.csv", "gains_per_language.csv", "best_per_language.csv", "similarities.csv", "correlations.csv",
-        "comparisons.csv", "measure_comparisons.csv", "ranking.csv")), ""]
+        "comparisons.csv", "gain_comparisons.csv", "measure_comparisons.csv", "ranking.csv")), ""]
     return "\n".join(lines)
 
 

@@ -8,8 +8,9 @@ from xitt.report.coverage import coverage_notes
 from xitt.report.results import StudyResults, best_configurations
 from xitt.report.terminal import SIGNIFICANCE
 
-ROW_FIELDS = ("similarity", "method", "scope", "group", "n", "r", "ci_low", "ci_high", "p", "p_adjusted")
-COMPARISON_FIELDS = ("similarity", "method", "group", "left", "right", "r_left", "r_right", "difference", "ci_low", "ci_high", "p", "p_adjusted")
+ROW_FIELDS = ("similarity", "method", "scope", "group", "n", "r", "ci_low", "ci_high", "p", "p_adjusted", "p_smallest", "reason", "power_note", "ci_flag")
+COMPARISON_FIELDS = ("similarity", "method", "group", "left", "right", "r_left", "r_right", "difference", "ci_low", "ci_high", "p", "p_adjusted",
+                     "n_shared", "power_note", "ci_flag")
 
 
 def _pick(row: dict, fields: Sequence[str]) -> dict:
@@ -30,6 +31,8 @@ def study_summary(study: StudyResults) -> dict:
                 "rows": [{**_pick(r, ROW_FIELDS), "significant": r["p_adjusted"] is not None and r["p_adjusted"] < SIGNIFICANCE}
                          for r in result["rows"]],
                 "comparisons": [_pick(c, COMPARISON_FIELDS) for c in result["comparisons"]],
+                "gain_comparisons": list(result.get("gain_comparisons", [])),
+                "answer": result.get("answer", ""),
                 "ranking": [r for r in result.get("ranking", []) if r["target"] == "mean"],
             }
             for step_id, result in zip(study.sources["correlations"], study.correlations)

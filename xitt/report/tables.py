@@ -32,7 +32,8 @@ def _similarity_rows(study: StudyResults) -> Iterable[dict]:
     for name, result in study.similarities.items():
         for unit, row in result["values"].items():
             for target, value in row.items():
-                yield {"similarity": name, "measure": result.get("measure", name), "intermediate": unit, "target": target, "value": value}
+                yield {"similarity": name, "measure": result.get("measure", name), "intermediate": unit, "target": target, "value": value,
+                       "measured": result.get("measured", result["values"])[unit][target], "orientation": result.get("orientation", "")}
 
 
 def _of_correlations(study: StudyResults, part: str) -> Iterable[dict]:
@@ -50,6 +51,7 @@ def write_tables(directory: Path, study: StudyResults) -> list[Path]:
         "similarities.csv": _similarity_rows(study),
         "correlations.csv": _of_correlations(study, "rows"),
         "comparisons.csv": _of_correlations(study, "comparisons"),
+        "gain_comparisons.csv": _of_correlations(study, "gain_comparisons"),
         "measure_comparisons.csv": _of_correlations(study, "measure_comparisons"),
         "ranking.csv": _of_correlations(study, "ranking"),
     }

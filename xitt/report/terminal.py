@@ -76,8 +76,26 @@ def best_table(gains: Mapping, width: int = WIDTH) -> RenderableType:
 
 
 def _ci(row: Mapping, result: Mapping, notes: Notes) -> str:
+    """The interval; "!" marks a degenerate one (collapsed to a point, or spanning most of the range)."""
     low, high = row.get("ci_low"), row.get("ci_high")
-    return notes.na(_why_no_ci(row, result)) if low is None or high is None else f"[{low:+.2f}, {high:+.2f}]"
+    if low is None or high is None:
+        return notes.na(_why_no_ci(row, result))
+    return f"[{low:+.2f}, {high:+.2f}]" + ("!" if row.get("ci_flag") else "")
+
+
+def honesty_notes(rows: list[Mapping]) -> str:
+    """What a reader must be told under a table of tests, one line each: that no p could
+    reach alpha (and the smallest that could), the smallest reachable p otherwise, and what
+    a "!" after an interval means."""
+    lines = [f"power: {note}" for note in sorted({r["power_note"] for r in rows if r.get("power_note")})]
+    floors = sorted({(r["p_smallest"], r.get("p_smallest_adjusted")) for r in rows
+                     if r.get("p_smallest") is not None and not r.get("power_note")})
+    if floors:
+        shown = ", ".join(f"{p:.3g}" + (f" ({adjusted:.3g} adjusted)" if adjusted is not None and adjusted != p else "")
+                          for p, adjusted in floors)
+        lines.append(f"smallest reachable p: {shown}")
+    lines += [f"!: {flag}" for flag in sorted({r["ci_flag"] for r in rows if r.get("ci_flag")})]
+    return "\n".join(lines)
 
 
 UNDEFINED = "r is undefined (fewer than 3 points, or the gains or the similarities all equal)"
@@ -139,7 +157,7 @@ def correlation_table(result: Mapping, width: int = WIDTH) -> RenderableType:
         r_text = _number(r["r"], signed=True) if r["r"] is not None else notes.na(r.get("reason") or UNDEFINED)
         rows.append([r["similarity"], *([r["method"]] if several else []), *([r["scope"]] if len(scopes) > 1 else []), str(r["group"]),
                      str(r["n"]), r_text, _ci(r, result, notes), _p(r["p"], r, result, notes), _p_adjusted(r, result, notes)])
-    return fit(title, columns, rows, width, notes)
+    return fit(title, columns, rows, width, notes, honesty_notes(result["rows"]) or None)
 
 
 def comparison_table(result: Mapping, width: int = WIDTH) -> RenderableType | None:
@@ -158,7 +176,29 @@ def comparison_table(result: Mapping, width: int = WIDTH) -> RenderableType | No
     rows = [[c["similarity"], *([c["method"]] if not shared else []), str(c["group"]), _number(c["r_left"], True),
              _number(c["r_right"], True), _number(c["difference"], True), _ci(c, result, notes), _p_adjusted(c, result, notes)]
             for c in result["comparisons"]]
-    return fit(f"does the correlation change? {first['left']} vs {first['right']} intermediate tasks{shared}", columns, rows, width, notes)
+    caption = "\n".join(filter(None, ["r, difference, CI and p are all on the units both sets share", honesty_notes(result["comparisons"])]))
+    return fit(f"does the correlation change? {first['left']} vs {first['right']} intermediate tasks{shared}", columns, rows, width, notes, caption)
+
+
+def gain_comparison_table(result: Mapping, width: int = WIDTH) -> RenderableType | None:
+    """Mean zero-shot gain of one intermediate set vs the other, paired by task, target and language."""
+    comparisons = result.get("gain_comparisons") or []
+    if not comparisons:
+        return None
+    first = comparisons[0]
+    level = round(100 * result.get("confidence", 0.95))
+    notes = Notes()
+    columns = [Column("target", label=True, justify="left"), Column("cells"), Column(f"gain\n{first['left']}"),
+               Column(f"gain\n{first['right']}"), Column("difference"), Column(f"{level}% CI", justify="left"), Column("p adj")]
+    rows = [[str(c["group"]), str(c["n_cells"]), _number(c["gain_left"], True), _number(c["gain_right"], True),
+             _number(c["difference"], True), _ci(c, result, notes), _p_adjusted(c, result, notes)] for c in comparisons]
+    return fit(f"do the gains differ? {first['left']} vs {first['right']} intermediate tasks (paired by task, target and language)",
+               columns, rows, width, notes, honesty_notes(comparisons) or None)
+
+
+def answers(study: StudyResults) -> list[str]:
+    """The one-sentence answers the correlation steps stored, in program order."""
+    return [result["answer"] for result in study.correlations if result.get("answer")]
 
 
 def ranking_table(result: Mapping, width: int = WIDTH) -> RenderableType | None:
@@ -195,9 +235,14 @@ def summary(study: StudyResults, width: int = WIDTH) -> Group:
     """Every table of one study, in reading order, laid out for ``width`` columns."""
     parts = [gain_matrix(study.gains, width), best_table(study.gains, width)]
     parts += [Text(f"left out: {note}", style="yellow") for note in coverage_notes(study.gains)]
+    gains_shown = False  # every correlate step holds the same gain comparison: show it once
     for result in study.correlations:
-        parts.append(correlation_table(result, width))
-        parts.extend(t for t in (comparison_table(result, width), ranking_table(result, width)) if t is not None)
+        if result["rows"]:
+            parts.append(correlation_table(result, width))
+        gains = None if gains_shown else gain_comparison_table(result, width)
+        gains_shown = gains_shown or gains is not None
+        parts.extend(t for t in (comparison_table(result, width), gains, ranking_table(result, width)) if t is not None)
+    parts.extend(Text(f"Answer: {sentence}", style="bold") for sentence in answers(study))
     return Group(*parts)
 
 

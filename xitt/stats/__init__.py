@@ -18,11 +18,12 @@ SETTINGS: dict[str, Signature] = {
     "adjust": {"method": Param("holm", choices=("holm", "bh", "none"), help="multiple-comparison correction")},
     "seed": {"n": Param(0, minimum=0, help="seed of every resampling")},
     "confidence": {"level": Param(0.95, minimum=0.5, maximum=0.999, help="level of the confidence intervals")},
-    "blocked": {"by": Param("auto", choices=("auto", "none", "target"),
-                            help="shuffle only within a target; auto: within a target for pooled and per-language rows")},
+    "blocked": {"by": Param("auto", choices=("auto", "none", "target", "target_language"),
+                            help="shuffle only within a block; auto: within (target, language) for pooled rows, within a target for per-language rows")},
     "unit": {"of": Param("seed_mean", choices=("seed_mean", "seed"),
                          help="one row per (intermediate, target) with seed-averaged gain, or one row per seed (units move whole)")},
     "partial": {"covariate": Param("none", help="a similarity of the statement to control for (e.g. size), or none")},
+    "alpha": {"level": Param(0.05, minimum=0.0001, maximum=0.5, help="significance level: plan and report warn where no p can reach it")},
     "top": {"k": Param(3, minimum=1, maximum=1000, help="k of NDCG@k and Regret@k")},
 }
 

@@ -84,6 +84,19 @@ def rows_function(method: str) -> Callable[[np.ndarray, np.ndarray], np.ndarray]
     return ROWS[method]
 
 
-def is_defined(x: np.ndarray, y: np.ndarray) -> bool:
-    """A correlation needs three points and neither variable constant."""
-    return len(x) >= 3 and bool(np.ptp(x) > 0) and bool(np.ptp(y) > 0)
+def is_constant(v: np.ndarray) -> bool:
+    """All values equal, up to floating-point noise of their magnitude (0.1 + 0.2 and 0.3 are equal)."""
+    v = np.asarray(v, dtype=float)
+    return bool(np.ptp(v) <= 8 * len(v) * np.finfo(float).eps * np.max(np.abs(v))) if len(v) else True
+
+
+def undefined_reason(x: np.ndarray, y: np.ndarray, names: tuple[str, str] = ("similarity", "gain")) -> str:
+    """Why no correlation of (x, y) exists, or "" when it does: fewer than 3 points, or a
+    variable with a single distinct value (a correlation is then 0/0, never a number)."""
+    if len(x) < 3:
+        return f"fewer than 3 points ({len(x)})"
+    for name, v in zip(names, (x, y)):
+        if is_constant(v):
+            return f"every {name} is the same"
+    return ""
+

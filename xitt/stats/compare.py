@@ -18,7 +18,7 @@ import numpy as np
 from scipy import stats
 
 from xitt.stats.coefficients import rows_function
-from xitt.stats.resampling import apply, bootstrap_indices, interval_from
+from xitt.stats.resampling import block_members, apply, bootstrap_indices, interval, interval_from, tie_tolerance
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,7 @@ class PairedDifference:
     n: int
     resamples: int
     note: str = ""
+    test: str = "paired bootstrap"  # how p was obtained
 
 
 def _z_variance(method: str, n: int) -> float:
@@ -93,6 +94,39 @@ def paired_bootstrap(method: str, x1, y1, x2, y2, resamples: int, rng: np.random
     valid = boot[np.isfinite(boot)]
     if len(valid) == 0:
         return PairedDifference(observed, None, None, "none", None, n, 0, ci.note)
-    tail = min(np.count_nonzero(valid <= 0), np.count_nonzero(valid >= 0))
+    tolerance = tie_tolerance(n)  # a difference within rounding noise of 0 is 0
+    tail = min(np.count_nonzero(valid <= tolerance), np.count_nonzero(valid >= -tolerance))
     p = min(1.0, 2 * (tail + 1) / (len(valid) + 1))
     return PairedDifference(observed, ci.low, ci.high, ci.method, p, n, len(valid), ci.note)
+
+
+def paired_mean_difference(differences, resamples: int, rng: np.random.Generator, level: float = 0.95,
+                           clusters: Sequence | None = None) -> PairedDifference:
+    """The mean of paired differences (a task's gain trained multilingually minus in
+    English, on one target and language) with a bootstrap CI over whole clusters (tasks)
+    and a two-sided sign-flip permutation p: under the null the two forms of a task are
+    exchangeable, so each cluster's differences may change sign together. Exact (all 2^k
+    flips) when they fit in ``resamples``, else Monte Carlo with (hits + 1) / (resamples + 1).
+    Means within ``tie_tolerance`` of the observed |mean| count as reaching it."""
+    d = np.asarray(differences, dtype=float)
+    n = len(d)
+    observed = float(d.mean())
+    if n == 0 or resamples <= 0:
+        return PairedDifference(observed, None, None, "none", None, n, 0)
+    members = block_members(clusters if clusters is not None else np.arange(n))
+    codes = np.empty(n, dtype=np.intp)
+    for c, rows in enumerate(members):
+        codes[rows] = c
+    k = len(members)
+    if 2**k <= resamples:
+        signs = 1 - 2 * ((np.arange(2**k)[:, None] >> np.arange(k)[None, :]) & 1)
+        kind = "exact"
+    else:
+        signs = rng.choice(np.array([-1, 1]), size=(resamples, k))
+        kind = "monte carlo"
+    null = np.abs((signs[:, codes] * d).mean(axis=1))
+    scale = max(1.0, float(np.abs(d).max()))
+    hits = np.count_nonzero(null >= abs(observed) - tie_tolerance(n, scale))
+    p = hits / len(null) if kind == "exact" else (hits + 1) / (resamples + 1)
+    ci = interval(lambda index: d[index].mean(axis=-1), n, resamples, rng, level, clusters)
+    return PairedDifference(observed, ci.low, ci.high, ci.method, float(min(1.0, p)), n, len(null), ci.note, f"sign-flip {kind}")

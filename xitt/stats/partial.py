@@ -11,12 +11,14 @@ from scipy import stats
 
 @dataclass(frozen=True)
 class Adjusted:
-    """A coefficient with its t-test p-value and the degrees of freedom used."""
+    """A coefficient with its t-test p-value and the degrees of freedom used; r and p are
+    None, and ``reason`` says why, when the coefficient does not exist."""
 
-    r: float
-    p: float
+    r: float | None
+    p: float | None
     n: int
     dof: int
+    reason: str = ""
 
 
 def _t_pvalue(r: float, dof: int) -> float:
@@ -29,11 +31,25 @@ def _residuals(v: np.ndarray, design: np.ndarray) -> np.ndarray:
     return v - design @ coef
 
 
+_EXPLAINED = 1e-9  # residual norm, relative to the centred norm, below which a variable is a function of the covariates
+
+
+def _explained(v: np.ndarray, residual: np.ndarray) -> bool:
+    """True when the covariates explain ``v`` entirely (up to rounding): nothing is left to correlate."""
+    centred = np.linalg.norm(v - v.mean())
+    return centred == 0 or np.linalg.norm(residual) <= _EXPLAINED * centred
+
+
 def partial_correlation(x, y, covariates, method: str = "pearson") -> Adjusted:
     """Correlation of x and y after regressing both on the covariates (e.g. intermediate data size).
 
     Spearman ranks every variable first. The p-value is the t-test with n - 2 - k degrees
     of freedom for k covariates (as pingouin.partial_corr).
+
+    Undefined (r and p None, with the reason) when x or y is constant, when the covariates
+    explain x or y entirely (Pearson: a linear function of them; Spearman: a monotone one,
+    since ranks are compared), or when no degree of freedom is left. pingouin returns a
+    number there, the correlation of two rounding-noise residuals.
     """
     x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     z = np.asarray(covariates, dtype=float).reshape(len(x), -1)
@@ -41,10 +57,18 @@ def partial_correlation(x, y, covariates, method: str = "pearson") -> Adjusted:
         x, y, z = stats.rankdata(x), stats.rankdata(y), stats.rankdata(z, axis=0)
     elif method != "pearson":
         raise ValueError(f"partial correlation supports pearson and spearman, not {method!r}")
-    design = np.column_stack([np.ones(len(x)), z])
-    r = float(stats.pearsonr(_residuals(x, design), _residuals(y, design)).statistic)
-    dof = len(x) - 2 - z.shape[1]
-    return Adjusted(r, _t_pvalue(r, dof), len(x), dof)
+    n, dof = len(x), len(x) - 2 - z.shape[1]
+    if dof < 1:
+        return Adjusted(None, None, n, dof, f"no degree of freedom left: {n} points, {z.shape[1]} covariate(s)")
+    design = np.column_stack([np.ones(n), z])
+    rx, ry = _residuals(x, design), _residuals(y, design)
+    kind = "a monotone" if method == "spearman" else "a linear"
+    for name, v, residual in (("similarity", x, rx), ("gain", y, ry)):
+        if _explained(v, residual):
+            why = "is constant" if np.ptp(v) == 0 else f"is {kind} function of the covariate"
+            return Adjusted(None, None, n, dof, f"the {name} {why}: nothing is left to correlate once it is controlled for")
+    r = float(stats.pearsonr(rx, ry).statistic)
+    return Adjusted(r, _t_pvalue(r, dof), n, dof)
 
 
 def repeated_measures_correlation(x, y, subject: Sequence) -> Adjusted:

@@ -10,6 +10,7 @@ Pure: no engine, no files.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field, fields
 from itertools import combinations
@@ -19,17 +20,20 @@ import numpy as np
 
 from xitt.stats import setting
 from xitt.stats.adjust import adjust
-from xitt.stats.compare import fisher_z, paired_bootstrap, steiger
+from xitt.stats.answer import correlation_answer, gain_answer
+from xitt.stats.coefficients import coefficient, undefined_reason
+from xitt.stats.compare import fisher_z, paired_bootstrap, paired_mean_difference, steiger
 from xitt.stats.correlation import correlate, streams
 from xitt.stats.partial import partial_correlation, repeated_measures_correlation
+from xitt.stats.power import interval_flag, power_note, smallest_adjusted
 from xitt.stats.ranking import best_source_rank, ndcg_at_k, regret_at_k
 
 
 
 def unit_description(per: str, unit: str) -> str:
     """The unit of analysis in words: what one row of a correlation is."""
-    row = "(intermediate, target) in one language" if per == "language" else "(intermediate, target)"
-    over = "" if per == "language" else "averaged over the zero-shot languages, "
+    row = "(intermediate, target) in one language" if per in ("language", "pooled") else "(intermediate, target)"
+    over = "" if per in ("language", "pooled") else "averaged over the zero-shot languages, "
     if unit == "seed":
         return f"{row} and seed: zero-shot gain {over}one row per seed; whole {row} units are shuffled and resampled"
     return f"{row}: zero-shot gain {over}averaged over seeds"
@@ -48,10 +52,11 @@ class Options:
     adjust: str = field(metadata={"setting": "adjust"})
     seed: int = field(metadata={"setting": "seed"})
     level: float = field(metadata={"setting": "confidence"})
-    blocked: str = field(metadata={"setting": "blocked"})  # "auto" | "none" | "target"
+    blocked: str = field(metadata={"setting": "blocked"})  # "auto" | "none" | "target" | "target_language"
     top: int = field(metadata={"setting": "top"})
     unit: str = field(metadata={"setting": "unit"})  # "seed_mean" | "seed"
     partial: str = field(metadata={"setting": "partial"})  # a similarity to control for, or "none"
+    alpha: float = field(default=0.05, metadata={"setting": "alpha"})  # the level the floor of reachable p is checked against
 
     @classmethod
     def of(cls, methods: Sequence[str], per: str, settings: Mapping) -> "Options":
@@ -61,14 +66,15 @@ class Options:
 
     @property
     def blocking(self) -> str:
-        """The blocks shuffles stay in: ``auto`` blocks by target wherever a group spans
-        several targets (pooled, per language), since gains differ in scale by target.
-        No group spans several languages (similarities are per (intermediate, target)),
-        so there is no blocking by language here; permutation_test takes any blocks."""
+        """The blocks shuffles stay in. ``auto``: a pooled group (every (intermediate,
+        target, language) gain) shuffles within each (target, language), since gains differ
+        in scale by target and language and only the intermediates are exchangeable there;
+        a per-language group shuffles within each target; a per-target group holds one
+        target and one row per intermediate already."""
         by = self.blocked
         if by == "auto":
-            by = "target" if self.per in ("pooled", "language") else "none"
-        return "none" if self.per == "target" else by  # a per-target group holds one target already
+            by = {"pooled": "target_language", "language": "target"}.get(self.per, "none")
+        return "none" if self.per == "target" else by
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,11 @@ class Observation:
         """The (intermediate, target[, language]) unit whose seeds move together."""
         return f"{self.unit}|{self.target}|{self.language}"
 
+    @property
+    def target_language(self) -> str:
+        """The (target, language) block of a pooled row."""
+        return f"{self.target}|{self.language}"
+
 
 @dataclass(frozen=True)
 class Data:
@@ -101,8 +112,9 @@ class Data:
 
 
 def task_of(unit: str) -> str:
-    """The task a unit trains on, shared by its English and multilingual forms (``nli@en`` -> ``nli``)."""
-    return unit.split("@", 1)[0]
+    """The task a unit trains on, shared by its English and multilingual forms: the label
+    without its languages (``nli@en`` -> ``nli``, ``mix(nli@*,qa@*)`` -> ``mix(nli,qa)``)."""
+    return re.sub(r"@[^,)]*", "", unit)
 
 
 def _outcomes(per: str, unit: str, data: Data) -> dict[tuple[str, str, str, int | None], float]:
@@ -110,13 +122,13 @@ def _outcomes(per: str, unit: str, data: Data) -> dict[tuple[str, str, str, int 
     if unit == "seed":
         if not data.per_seed:
             raise ValueError("unit(seed) needs the per-seed gains")
-        if per == "language":
+        if per in ("language", "pooled"):
             return dict(data.per_seed)
         languages: dict[tuple, list[float]] = defaultdict(list)
         for (u, t, _, s), gain in data.per_seed.items():
             languages[(u, t, "", s)].append(gain)
         return {key: float(np.mean(v)) for key, v in languages.items()}
-    if per == "language":
+    if per in ("language", "pooled"):
         return {(u, t, lang, None): g for (u, t, lang), g in data.per_language.items()}
     return {(u, t, "", None): g for (u, t), g in data.gains.items()}
 
@@ -149,8 +161,26 @@ def _clusters(options: Options, rows: Sequence[Observation]) -> list[str] | None
     return [o.cluster for o in rows] if options.unit == "seed" else None
 
 
+def _resample_clusters(options: Options, rows: Sequence[Observation]) -> list[str] | None:
+    """What the bootstrap resamples: whole intermediate tasks where a group has several rows
+    per intermediate (pooled, per language: its rows share one trained model), else the
+    permutation's units."""
+    return [o.unit for o in rows] if options.per != "target" else _clusters(options, rows)
+
+
+def _honesty(row: dict, options: Options, tests: int) -> dict:
+    """What a reader must be told beside a test: the smallest p it could reach, before and
+    after adjustment, a warning when that is above alpha, and whether its interval is degenerate."""
+    floor = smallest_adjusted(row.get("p_smallest"), tests, options.adjust)
+    note = power_note(row.get("p_smallest"), options.alpha, row.get("units", row.get("n", 0)))
+    if not note:
+        note = power_note(floor, options.alpha, row.get("units", row.get("n", 0)), f"{options.adjust}-adjusted p over {tests} tests")
+    return {"p_smallest_adjusted": floor, "power_note": note, "ci_flag": interval_flag(row.get("ci_low"), row.get("ci_high"))}
+
+
 def correlation_rows(data: Data, options: Options) -> list[dict]:
-    """One row per (similarity, method, scope, group), p-values adjusted together."""
+    """One row per (similarity, method, scope, group), p-values adjusted together; each with
+    the smallest p it could reach and a flag on a degenerate interval."""
     rows = []
     for name in data.similarities:
         for scope, units in data.sets.items():
@@ -159,11 +189,14 @@ def correlation_rows(data: Data, options: Options) -> list[dict]:
                 clusters = _clusters(options, obs)
                 for method in options.methods:
                     c = correlate(method, x, y, options.permutations, options.bootstrap, options.seed, options.level,
-                                  _blocks(options, obs), clusters)
+                                  _blocks(options, obs), clusters, _resample_clusters(options, obs))
                     units_count = len(set(clusters)) if clusters else len(obs)
                     rows.append({"similarity": name, "scope": scope, "group": group, **asdict(c), "units": units_count})
     for row, p in zip(rows, adjust([r["p"] for r in rows], options.adjust)):
         row["p_adjusted"] = p
+    tests = sum(r["p"] is not None for r in rows)
+    for row in rows:
+        row.update(_honesty(row, options, tests))
     return rows
 
 
@@ -176,10 +209,12 @@ def _paired(left: list[Observation], right: list[Observation], key) -> tuple[lis
 def set_comparisons(data: Data, options: Options, pairs: Sequence[Sequence[str]], rows: Sequence[dict]) -> list[dict]:
     """Does the correlation change between two intermediate sets (English vs multilingual)?
 
-    Paired bootstrap of r_left - r_right on the units both sets share (the same task, and
-    target, language and seed), resampling whole targets when a group spans several and
-    whole units when seeds are rows; Fisher's z for independent samples when the sets
-    share fewer than 3 units.
+    On the units both sets share (the same task, and target, language and seed): r of
+    each side, their difference, and the paired bootstrap's CI and p of that same
+    difference, so the printed difference is the one tested. The bootstrap resamples
+    whole tasks (both forms of a task together, every row of it) wherever a group has
+    several rows per task (pooled, per language, seeds as rows). Fisher's z for
+    independent samples, on each set's own rows, when the sets share fewer than 3 units.
     """
     index = {(r["similarity"], r["method"], r["scope"], r["group"]): r for r in rows}
     out = []
@@ -188,31 +223,79 @@ def set_comparisons(data: Data, options: Options, pairs: Sequence[Sequence[str]]
             left_groups = dict(groups(options.per, data.sets[left], data, name, options.unit))
             for group, right_obs in groups(options.per, data.sets[right], data, name, options.unit):
                 shared_left, shared_right = _paired(left_groups.get(group, []), right_obs, lambda o: (task_of(o.unit), o.target, o.language, o.seed))
-                clusters = ([o.target for o in shared_left] if options.per != "target"
-                            else [f"{task_of(o.unit)}|{o.target}" for o in shared_left] if options.unit == "seed" else None)
+                several = options.per != "target" or options.unit == "seed"
+                clusters = [task_of(o.unit) for o in shared_left] if several else None
                 for method in options.methods:
                     a, b = index.get((name, method, left, group)), index.get((name, method, right, group))
-                    if not a or not b or a["r"] is None or b["r"] is None:
+                    if not a or not b:
                         continue
-                    record = {"similarity": name, "method": method, "group": group, "left": left, "right": right,
-                              "r_left": a["r"], "r_right": b["r"], "difference": a["r"] - b["r"], "n_shared": len(shared_left)}
+                    record = {"similarity": name, "method": method, "group": group, "left": left, "right": right, "n_shared": len(shared_left)}
                     out.append({**record, **_difference_test(method, shared_left, shared_right, a, b, clusters, options)})
     for record, p in zip(out, adjust([c["p"] for c in out], options.adjust)):
         record["p_adjusted"] = p
+    tests = sum(c["p"] is not None for c in out)
+    for record in out:
+        record.update(_honesty(record, options, tests))
+        record["ci_flag"] = interval_flag(record.get("ci_low"), record.get("ci_high"), span=4.0)
     return out
 
 
 def _difference_test(method, left, right, a, b, clusters, options: Options) -> dict:
+    """The difference r_left - r_right a comparison row prints, with the test of that very
+    difference; undefined (None, with the reason) when either r is."""
     if len(left) >= 3:
+        xl, yl, xr, yr = ([o.x for o in left], [o.y for o in left], [o.x for o in right], [o.y for o in right])
+        reason = undefined_reason(np.array(xl), np.array(yl)) or undefined_reason(np.array(xr), np.array(yr))
+        if reason:
+            return {"test": "none", "r_left": None, "r_right": None, "difference": None, "p": None, "reason": reason}
         _, rng = streams(options.seed)
-        d = paired_bootstrap(method, [o.x for o in left], [o.y for o in left], [o.x for o in right], [o.y for o in right],
-                             options.bootstrap, rng, options.level, clusters)
-        return {"test": "paired bootstrap", "difference_shared": d.difference, "ci_low": d.ci_low, "ci_high": d.ci_high,
-                "ci_method": d.ci_method, "ci_note": d.note, "p": d.p}
+        d = paired_bootstrap(method, xl, yl, xr, yr, options.bootstrap, rng, options.level, clusters)
+        return {"test": "paired bootstrap", "r_left": coefficient(method, np.array(xl), np.array(yl)),
+                "r_right": coefficient(method, np.array(xr), np.array(yr)), "difference": d.difference,
+                "ci_low": d.ci_low, "ci_high": d.ci_high, "ci_method": d.ci_method, "ci_note": d.note, "p": d.p,
+                "p_smallest": (2 / (d.resamples + 1)) if d.resamples else None,
+                "units": len(set(clusters)) if clusters else len(left)}
+    if a["r"] is None or b["r"] is None:
+        return {"test": "none", "r_left": a["r"], "r_right": b["r"], "difference": None, "p": None,
+                "reason": a.get("reason") or b.get("reason") or "undefined correlation"}
+    common = {"r_left": a["r"], "r_right": b["r"], "difference": a["r"] - b["r"]}
     if method != "weighted_tau" and min(a["n"], b["n"]) > 4 and abs(a["r"]) < 1 and abs(b["r"]) < 1:
         t = fisher_z(a["r"], a["n"], b["r"], b["n"], method)
-        return {"test": "fisher z (independent samples)", "z": t.z, "p": t.p}
-    return {"test": "none", "p": None}
+        return {**common, "test": "fisher z (independent samples)", "z": t.z, "p": t.p}
+    return {**common, "test": "none", "p": None, "reason": "the sets share fewer than 3 units and are too small for Fisher's z"}
+
+
+def gain_comparisons(data: Data, options: Options, pairs: Sequence[Sequence[str]]) -> list[dict]:
+    """Do the gains differ between two intermediate sets? Per target and pooled over targets,
+    the mean of gain_left - gain_right over the (task, target, zero-shot language) cells
+    both sets have (seed-averaged gains; ``nli@en`` pairs with ``nli@*``), with a bootstrap
+    CI over whole tasks and a sign-flip permutation p (both forms of a task exchangeable
+    under the null), adjusted together."""
+    out = []
+    for left, right in pairs:
+        by_key = {(task_of(u), t, lang): g for (u, t, lang), g in data.per_language.items() if u in set(data.sets[right])}
+        cells = sorted(((task_of(u), t, lang), g, by_key[(task_of(u), t, lang)])
+                       for (u, t, lang), g in data.per_language.items() if u in set(data.sets[left]) and (task_of(u), t, lang) in by_key)
+        targets = sorted({key[1] for key, _, _ in cells})
+        for group in [*targets, "pooled"]:
+            mine = [c for c in cells if group in ("pooled", c[0][1])]
+            if not mine:
+                continue
+            _, rng = streams(options.seed)
+            d = paired_mean_difference([a - b for _, a, b in mine], options.bootstrap or options.permutations, rng,
+                                       options.level, [key[0] for key, _, _ in mine])
+            tasks = len({key[0] for key, _, _ in mine})
+            out.append({"group": group, "left": left, "right": right, "gain_left": float(np.mean([a for _, a, _ in mine])),
+                        "gain_right": float(np.mean([b for _, _, b in mine])), "difference": d.difference, "n_cells": len(mine),
+                        "units": tasks, "ci_low": d.ci_low, "ci_high": d.ci_high, "ci_method": d.ci_method, "ci_note": d.note,
+                        "p": d.p, "test": d.test, "p_smallest": (1 / 2 ** (tasks - 1) if d.test.endswith("exact") else 1 / (d.resamples + 1)) if d.resamples else None})
+    for record, p in zip(out, adjust([c["p"] for c in out], options.adjust)):
+        record["p_adjusted"] = p
+    tests = sum(c["p"] is not None for c in out)
+    for record in out:
+        record.update(_honesty(record, options, tests))
+        record["ci_flag"] = interval_flag(record["ci_low"], record["ci_high"], span=float("inf"))  # gains have no bounded range
+    return out
 
 
 def measure_comparisons(data: Data, options: Options) -> list[dict]:
@@ -228,7 +311,7 @@ def measure_comparisons(data: Data, options: Options) -> list[dict]:
                 continue
             for method in options.methods:
                 _, rng = streams(options.seed)
-                d = paired_bootstrap(method, xa, y, xb, y, options.bootstrap, rng, options.level, _clusters(options, obs_a))
+                d = paired_bootstrap(method, xa, y, xb, y, options.bootstrap, rng, options.level, _resample_clusters(options, obs_a))
                 record = {"first": first, "second": second, "method": method, "group": group, "n": len(y), "difference": d.difference,
                           "ci_low": d.ci_low, "ci_high": d.ci_high, "ci_method": d.ci_method, "p_bootstrap": d.p}
                 if method == "pearson" and options.unit == "seed_mean":
@@ -262,12 +345,10 @@ def partial_rows(data: Data, options: Options) -> list[dict]:
             controls = dict(groups(options.per, units, data, covariate))
             for group, obs in groups(options.per, units, data, name):
                 x, y, z = (np.array(v, dtype=float) for v in ([o.x for o in obs], [o.y for o in obs], [o.x for o in controls[group]]))
-                if len(x) < 4 or np.ptp(x) == 0 or np.ptp(y) == 0 or np.ptp(z) == 0:
-                    continue
                 for method in methods:
                     result = partial_correlation(x, y, z, method)
                     out.append({"similarity": name, "covariate": covariate, "method": method, "scope": scope, "group": group,
-                                **asdict(result), "p_method": "t test"})
+                                **asdict(result), "p_method": "t test" if result.r is not None else "none"})
     for record, p in zip(out, adjust([r["p"] for r in out], options.adjust)):
         record["p_adjusted"] = p
     return out
@@ -331,9 +412,17 @@ def _mean(values: Sequence[float | None]) -> float | None:
 
 
 def report(data: Data, options: Options, compare: Sequence[Sequence[str]] = ()) -> dict:
-    """Everything one correlate statement asks for, JSON-ready."""
+    """Everything one correlate statement asks for, JSON-ready; with no methods (a `compare`
+    without any `correlate`), the comparison of the sets' gains alone."""
+    if not options.methods:
+        gains = gain_comparisons(data, options, compare)
+        return {"per": "target", "kind": "gains", "adjust": options.adjust, "alpha": options.alpha, "confidence": options.level,
+                "rows": [], "comparisons": [], "gain_comparisons": gains, "answer": gain_answer(gains, options.level)}
     rows = correlation_rows(data, options)
+    comparisons = set_comparisons(data, options, compare, rows)
     return {
+        "kind": "correlations",
+        "alpha": options.alpha,
         "per": options.per,
         "unit": unit_description(options.per, options.unit),
         "unit_of_analysis": options.unit,
@@ -344,7 +433,9 @@ def report(data: Data, options: Options, compare: Sequence[Sequence[str]] = ()) 
         "seed": options.seed,
         "blocked": options.blocking,
         "rows": rows,
-        "comparisons": set_comparisons(data, options, compare, rows),
+        "comparisons": comparisons,
+        "gain_comparisons": gain_comparisons(data, options, compare),
+        "answer": correlation_answer(comparisons, options.level) if options.per == "pooled" else "",
         "measure_comparisons": measure_comparisons(data, options),
         "partial": partial_rows(data, options),
         "repeated_measures": repeated_measures(data),
