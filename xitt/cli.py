@@ -150,6 +150,7 @@ def _per_op(planned) -> Table:
 def cmd_run(args: argparse.Namespace, console: Console) -> int:
     began = time.perf_counter()
     import xitt.ops  # noqa: F401  (registers the ops)
+    from xitt.cli_cluster import detach, make_executor
     from xitt.engine.capture import display_stream
     from xitt.engine.display import NullReporter, PlainReporter, RichReporter
     from xitt.engine.scheduler import run
@@ -168,8 +169,10 @@ def cmd_run(args: argparse.Namespace, console: Console) -> int:
         else:
             shown = Console(file=stream, width=console.width if not console.is_terminal else None)
             reporter = RichReporter(shown) if shown.is_terminal else PlainReporter(stream)
-        executor = _executor(args)
+        executor = make_executor(args, store, root)
         try:
+            if args.detach and detach(args, compiled, store, executor, console):
+                return 0
             summary = run(compiled.graph, store, reporter, executor, keep_going=args.keep_going, verify=args.verify,
                           threads=args.threads)
         finally:
@@ -284,24 +287,6 @@ def _from_cwd(path: Path) -> str:
     return os.path.relpath(path, here) if path.is_relative_to(here) else str(path)
 
 
-def _executor(args: argparse.Namespace):
-    if args.executor == "dask":
-        from xitt.engine.executors.dask import DaskExecutor
-
-        if args.jobs != 1:
-            raise UserError("--jobs is for the local executor; a Dask cluster runs as many steps as it has workers",
-                            hint="use --workers N with a local Dask cluster, or leave out --executor dask")
-        return DaskExecutor(args.scheduler, n_workers=args.workers)
-    from xitt.engine.executors.local import LocalExecutor
-
-    if args.jobs == 1:
-        return LocalExecutor()
-    from xitt.ops.runtime import gpu_count
-
-    gpus = gpu_count()
-    return LocalExecutor(args.jobs, gpu_jobs=args.gpu_jobs or (gpus or None), threads=args.threads)
-
-
 def _planned(path: str, store, verify: bool = False):
     import xitt.ops  # noqa: F401  (registers the ops)
     from xitt.engine.plan import plan
@@ -316,29 +301,31 @@ def _size(n: int) -> str:
 def cmd_explain(args: argparse.Namespace, console: Console) -> int:
     from rich.tree import Tree
 
+    from xitt.cli_cluster import explain_jobs
     from xitt.engine.inspect import explain
     from xitt.engine.store import Store
 
     with Store(Path(args.file).resolve().parent) as store:
         found = explain(_planned(args.file, store), store, args.step)
-    entry, meta = found.planned, found.meta or {}
-    console.print(f"[bold]{entry.step.id}[/]  op [bold]{entry.step.op}[/]  {entry.status}" + ("" if entry.cached else f" ({entry.reason})"))
-    console.print(f"key      {entry.key or '(known once its inputs are)'}")
-    console.print(f"params   {dict(entry.step.params)}")
-    console.print(f"inputs   {dict(entry.step.inputs) or '-'}")
-    if meta:
-        console.print(f"versions op {meta.get('op_version')}, " + ", ".join(f"{k} {v}" for k, v in meta.get("versions", {}).items()))
-        if meta.get("kept_libraries"):
-            console.print("kept     " + "; ".join(f"{k['library']} {k['installed']} counts as {k['keyed']} "
-                                                 f"({k['user']}@{k['host']}, {k['time']}{', ' + repr(k['note']) if k['note'] else ''})"
-                                                 for k in meta["kept_libraries"]))
-        for path, fingerprint in (meta.get("external") or {}).items():
-            console.print(f"read     {path} ({fingerprint[:16]})")
-        console.print(f"ran on   {meta.get('host')} ({meta.get('platform')}), device {meta.get('device', 'cpu')}"
-                      + (f", worker {meta['worker']}" if meta.get("worker") else ""))
-        console.print(f"started  {meta.get('started')}, took {meta.get('seconds')} s; digest {meta.get('digest')}")
-        if meta.get("output_log"):
-            console.print(f"printed  {meta['output_log']} (what the step's libraries wrote: load reports, progress bars, warnings)")
+        entry, meta = found.planned, found.meta or {}
+        console.print(f"[bold]{entry.step.id}[/]  op [bold]{entry.step.op}[/]  {entry.status}" + ("" if entry.cached else f" ({entry.reason})"))
+        console.print(f"key      {entry.key or '(known once its inputs are)'}")
+        console.print(f"params   {dict(entry.step.params)}")
+        console.print(f"inputs   {dict(entry.step.inputs) or '-'}")
+        if meta:
+            console.print(f"versions op {meta.get('op_version')}, " + ", ".join(f"{k} {v}" for k, v in meta.get("versions", {}).items()))
+            if meta.get("kept_libraries"):
+                console.print("kept     " + "; ".join(f"{k['library']} {k['installed']} counts as {k['keyed']} "
+                                                     f"({k['user']}@{k['host']}, {k['time']}{', ' + repr(k['note']) if k['note'] else ''})"
+                                                     for k in meta["kept_libraries"]))
+            for path, fingerprint in (meta.get("external") or {}).items():
+                console.print(f"read     {path} ({fingerprint[:16]})")
+            console.print(f"ran on   {meta.get('host')} ({meta.get('platform')}), device {meta.get('device', 'cpu')}"
+                          + (f", worker {meta['worker']}" if meta.get("worker") else ""))
+            console.print(f"started  {meta.get('started')}, took {meta.get('seconds')} s; digest {meta.get('digest')}")
+            if meta.get("output_log"):
+                console.print(f"printed  {meta['output_log']} (what the step's libraries wrote: load reports, progress bars, warnings)")
+        explain_jobs(console, store, entry.key, meta)
     if found.failure:
         console.print(f"[red]failed[/] {found.failure['time']}: {found.failure['error']} (log: {found.failure['log']})")
     tree = Tree("upstream")
@@ -351,6 +338,7 @@ def cmd_explain(args: argparse.Namespace, console: Console) -> int:
 
 def cmd_status(args: argparse.Namespace, console: Console) -> int:
     import xitt.ops  # noqa: F401  (registers the ops)
+    from xitt.cli_cluster import show_jobs
     from xitt.engine.inspect import status
     from xitt.engine.plan import Keyer, plan
     from xitt.engine.store import STORE_DIR, Store
@@ -367,6 +355,7 @@ def cmd_status(args: argparse.Namespace, console: Console) -> int:
                       + (f"; studies here: {', '.join(studies)}" if studies and not args.file.endswith(".xitt") else ""))
         return 0
     with Store(root) as store:
+        show_jobs(console, store)  # first: it commits what finished while no driver watched
         keyer = Keyer(store, args.verify)
         planned = plan(_load(args.file)[1].graph, store, args.verify, keyer) if args.file.endswith(".xitt") else ()
         found = status(store, planned, args.verify, keyer.external.replaced)
@@ -462,6 +451,7 @@ def _positive(text: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     from xitt import __version__
+    from xitt.cli_cluster import add_arguments as add_cluster_arguments
 
     parser = argparse.ArgumentParser(prog="xitt", description="Intermediate-task transfer studies as cached experiments.")
     parser.add_argument("--version", action="version", version=f"xitt {__version__}")
@@ -487,9 +477,6 @@ def build_parser() -> argparse.ArgumentParser:
     run_parser.add_argument("--all-or-nothing", action="store_true",
                             help="refuse to run when any data is missing (by default the study runs on the data that is there)")
     run_parser.add_argument("--verify", action="store_true", help="re-hash every cached artifact before trusting it")
-    run_parser.add_argument("--executor", choices=("local", "dask"), default="local", help="where steps run (default: this process)")
-    run_parser.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address; without it a local cluster is started")
-    run_parser.add_argument("--workers", type=int, default=2, help="workers of the local Dask cluster")
     run_parser.add_argument("--threads", type=_positive, metavar="N",
                             help="threads for this run in all (default: a fair share of this machine's cores "
                                  "among the xitt steps computing on it now)")
@@ -497,6 +484,7 @@ def build_parser() -> argparse.ArgumentParser:
                             help="run up to N independent steps at once, each with its share of the cores (like make -j)")
     run_parser.add_argument("--gpu-jobs", type=_positive, default=None, metavar="N",
                             help="with --jobs: at most N steps on the GPU at once (default: one per GPU)")
+    add_cluster_arguments(run_parser)
     explain_parser = sub.add_parser("explain", help="how a step's artifact was made, and what it was made from")
     explain_parser.add_argument("file")
     explain_parser.add_argument("step", help="a step id, a unique part of one, or a key prefix")
@@ -519,6 +507,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # a detached run's driver job repeats it
     console = Console()
     try:
         return COMMANDS[args.command](args, console)

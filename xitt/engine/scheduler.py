@@ -14,7 +14,7 @@ import uuid
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from xitt.engine.display import NullReporter, Reporter
 from xitt.engine.executors import Executor, Job, JobResult
@@ -153,8 +153,9 @@ class _Run:
             return []
         op = get_op(step.op)
         (self.store.logs / f"{key}.log").unlink(missing_ok=True)  # an earlier attempt's output: this one writes its own
+        record = {"meta": self._known(step, fingerprint), "fingerprint": dict(fingerprint)}
         job = Job(step.id, key, op.fn, step.params, inputs, self.store.new_temp_dir(key), dict(op.resources),
-                  self.threads, getattr(self.executor, "jobs", 1), self.run_id, self.store.logs / f"{key}.log")
+                  self.threads, getattr(self.executor, "jobs", 1), self.run_id, self.store.logs / f"{key}.log", record)
         self.running[step.id] = _Running(step, key, fingerprint, lock, job)
         self.reporter.step_started(step)
         self.executor.submit(job, lambda done, total, metrics: self.reporter.step_progress(step, done, total, metrics))
@@ -183,7 +184,7 @@ class _Run:
                     self._fail(running.step, running.key, result.error, result.log or "")
                     continue
                 record = self.store.commit(running.key, running.job.out_dir, result.result or {},
-                                           {**self._meta(running, result), **_output_log(running.job.log)})
+                                           {**result.provenance(running.job.record["meta"]), **_output_log(running.job.log)})
                 self.distrust.discard(running.key)
             finally:
                 running.lock.release()
@@ -192,25 +193,22 @@ class _Run:
             now_ready.extend(self._release(self._done(running.step, running.key, running.fingerprint, record["digest"], Outcome.RAN, result.seconds)))
         return now_ready
 
-    def _meta(self, running: _Running, result: JobResult) -> dict[str, Any]:
-        step = running.step
+    def _known(self, step: Step, fingerprint: Mapping[str, Any]) -> dict[str, Any]:
+        """The provenance known before the step runs (``JobResult.provenance`` adds the rest)."""
         return {
             "step": step.id,
             "op": step.op,
-            "op_version": running.fingerprint["version"],
+            "op_version": fingerprint["version"],
             "params": step.params,
-            "inputs": running.fingerprint["inputs"],
-            "libraries": running.fingerprint["libraries"],  # as keyed: a kept version where one was kept
-            "external": running.fingerprint["external"],
-            **self._kept(running.fingerprint["libraries"]),
+            "inputs": fingerprint["inputs"],
+            "libraries": fingerprint["libraries"],  # as keyed: a kept version where one was kept
+            "external": fingerprint["external"],
+            **self._kept(fingerprint["libraries"]),
             "input_steps": dict(step.inputs),
             "input_keys": {role: self.summary.keys[r] if isinstance(r, str) else [self.summary.keys[i] for i in r]
                            for role, r in step.inputs.items()},
             "versions": self.versions,
             **self.host,
-            "started": result.started,
-            "seconds": round(result.seconds, 3),
-            **result.info,
         }
 
     def _kept(self, libraries: Mapping[str, str]) -> dict[str, Any]:
@@ -268,6 +266,11 @@ class _Run:
         self.running.clear()
 
 
+def resource_requests(planned: Iterable[PlannedStep]) -> dict[str, Mapping[str, float]]:
+    """What each step that is not cached asks of an executor, for those that ask anything."""
+    return {p.step.id: get_op(p.step.op).resources for p in planned if p.status != CACHED and get_op(p.step.op).resources}
+
+
 def run(
     graph: Graph,
     store: Store,
@@ -287,8 +290,7 @@ def run(
             store.discard(stale)
         state = _Run(graph, store, reporter, executor, keep_going, verify, threads)
         state.record_code()
-        to_run = [p for p in state.planned.values() if p.status != CACHED]
-        executor.check({p.step.id: get_op(p.step.op).resources for p in to_run if get_op(p.step.op).resources})
+        executor.check(resource_requests(state.planned.values()))
         reporter.start(list(state.planned.values()))
         try:
             state.loop()

@@ -32,6 +32,10 @@ class Job:
     jobs: int = 1  # steps the run computes at once on one machine, sharing ``threads``
     run: str = ""  # the run's id: its own steps do not count as "other runs" for the share
     log: Path | None = None  # where the step's own stdout and stderr go (see capture.py); None: left alone
+    # What the driver records on commit besides the op's result: {"meta": provenance known at
+    # dispatch, "fingerprint": what `plan` compares}. JSON, so that a job whose driver is gone
+    # can be committed by any later process (the Slurm executor's ledger keeps it).
+    record: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,11 @@ class JobResult:
     seconds: float
     error: str | None = None
     log: str | None = None
+
+    def provenance(self, known: Mapping[str, Any]) -> dict[str, Any]:
+        """The artifact's meta: what was ``known`` at dispatch, then when it started, how long it
+        took (seconds) and what the op and the worker added (which wins: e.g. the worker's host)."""
+        return {**known, "started": self.started, "seconds": round(self.seconds, 3), **self.info}
 
 
 def _describe(error: Exception) -> str:
