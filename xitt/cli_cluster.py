@@ -127,7 +127,10 @@ def show_jobs(console: Console, store: Any) -> None:
 
     if not (store.root / SLURM_DIR).is_dir():
         return
-    committed = collect(store)
+    try:
+        committed = collect(store)
+    except UserError:  # a driver job on another host is writing the store: it commits them itself
+        committed = []
     if committed:
         console.print(f"committed {len(committed)} steps whose Slurm jobs had finished: {', '.join(committed)}")
     ledger = Ledger.of(store.root)

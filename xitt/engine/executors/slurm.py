@@ -23,7 +23,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import sys
 import time
 from dataclasses import dataclass, replace
@@ -35,6 +34,7 @@ from xitt.engine.executors import Job, JobResult, execute
 from xitt.engine.executors.slurm_ledger import Attempt, Entry, Ledger, write_result
 from xitt.engine.executors.slurm_options import SlurmOptions
 from xitt.engine.executors.slurm_queue import ENDED, Request, job_states, node_offers, parse_mem_mb, refusal, require_slurm, unmet
+from xitt.engine.hosts import this_host
 from xitt.engine.locks import lock_for
 from xitt.engine.provenance import now_iso
 from xitt.engine.registry import ProgressFn
@@ -69,7 +69,7 @@ def run_in_job(job: Job, ledger_root: str) -> None:
         print(f"xitt: Slurm stopped step {job.step_id} ({stopped}); no result written, the driver submits it again",
               file=sys.stderr, flush=True)
         return
-    info = {**result.info, "host": socket.gethostname(), "slurm_job": job_id}
+    info = {**result.info, "host": this_host(), "slurm_job": job_id}
     write_result(Ledger(Path(ledger_root)).result_path(job_id), replace(result, info=info))
 
 
@@ -177,7 +177,9 @@ class SlurmExecutor:
         executor.update_parameters(job_name=f"xitt:{job.step_id}", time=request.time, setup=list(self.options.setup),
                                    additional_parameters={k: v for k, v in flags.items() if k != "time"})
         try:
-            submitted = executor.submit(run_in_job, replace(job, out_dir=work), str(self.ledger.root))
+            # On the node the step has the CPUs it asked for, and its output goes to the job's log.
+            on_node = replace(job, out_dir=work, threads=request.cpus, jobs=1, log=None)
+            submitted = executor.submit(run_in_job, on_node, str(self.ledger.root))
         except (submitit.core.utils.FailedJobError, submitit.core.utils.FailedSubmissionError, OSError) as error:
             raise UserError(f"sbatch did not take step {job.step_id}: {str(error).strip()[-500:]}") from None
         paths = submitted.paths
@@ -293,7 +295,13 @@ def _logs_text(entry: Entry) -> str:
 def collect(store: Any) -> list[str]:
     """Commit the steps whose jobs finished while no driver was watching (the driver was killed,
     or it is a detached run's job that is gone); steps a live driver holds are left to it. The
-    ids of the steps committed now."""
+    ids of the steps committed now. Raises UserError while a process of another host writes
+    the store (a driver job on a node): then that driver commits them."""
+    with store.writing("status"):
+        return _collect(store)
+
+
+def _collect(store: Any) -> list[str]:
     ledger = Ledger.of(store.root)
     committed = []
     for waiting in list(ledger.entries()):
