@@ -135,6 +135,9 @@ def test_an_impossible_gpu_request_fails_before_anything_is_submitted(tmp_path, 
     assert "--gpus 0" in err  # the hint says how to go on
     assert main(["run", str(path), "--quiet", "--partition", "nope"]) == 1
     assert "there is no partition 'nope' (partitions: xitt)" in " ".join(capsys.readouterr().err.split())
+    assert main(["run", str(path), "--quiet", "--gpus", "1", "--sbatch=--constraint=a100"]) == 1  # what sinfo cannot tell
+    err = " ".join(capsys.readouterr().err.split())
+    assert "every step asks Slurm for 1 CPU, 15 min, but sbatch --test-only refuses it: allocation failure: Invalid feature" in err
     assert not list((tmp_path / ".xitt" / "slurm" / "jobs").iterdir())  # not a single job, not even the world's
     assert not list((tmp_path / ".xitt" / "artifacts").iterdir())
 

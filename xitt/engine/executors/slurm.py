@@ -147,7 +147,7 @@ class SlurmExecutor:
                     why = f"sbatch --test-only refuses it: {why}"
             if why is not None:
                 raise UserError(f"{who} asks Slurm for {request.describe()}, but {why}. Nothing was submitted.",
-                                hint=GPU_HINT if request.gres else "check the partition, account, mem and time options")
+                                hint=GPU_HINT if request.gres else "check the partition, account, mem, time and extra sbatch options")
 
     # -- submitting --------------------------------------------------------------------------
     def submit(self, job: Job, progress: ProgressFn) -> None:

@@ -33,6 +33,8 @@ def _call(command: Sequence[str]) -> subprocess.CompletedProcess:
         return subprocess.run(list(command), capture_output=True, text=True, timeout=QUERY_TIMEOUT_S, check=False)
     except subprocess.TimeoutExpired:
         return subprocess.CompletedProcess(list(command), 124, "", f"{command[0]} did not answer in {QUERY_TIMEOUT_S} s")
+    except OSError as error:  # not installed here (a store copied off the cluster)
+        return subprocess.CompletedProcess(list(command), 127, "", f"{command[0]}: {error.strerror}")
 
 
 @dataclass(frozen=True)
