@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, TINY
+from tests.conftest import REPO, TINY
 from xitt.cli import main
 from xitt.engine.executors.slurm_options import ClusterFile, merge, parse_time, read_cluster_file
 from xitt.engine.executors.slurm_queue import NodeOffer, Request, parse_gres, parse_mem_mb, unmet
