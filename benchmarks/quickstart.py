@@ -34,6 +34,19 @@ def timed_run(path: Path) -> dict:
     return {"seconds": round(seconds, 2), "peak_rss_mib_so_far": round(peak_kib / 1024, 1), "summary": counts[-1].strip() if counts else ""}
 
 
+def study_answer(results: Path) -> dict:
+    """What the study says, beside what it costs: the one-sentence answer and the smallest
+    reachable p of its tests (issue 20: at least one below 0.05)."""
+    if not results.exists():
+        return {"answer": None}
+    data = json.loads(results.read_text())
+    rows = [r for c in data.get("correlations", []) for r in c.get("rows", [])]
+    floors = [r["p_smallest"] for r in rows if r.get("p_smallest") is not None]
+    return {"answer": next((c["answer"] for c in data.get("correlations", []) if c.get("answer")), None),
+            "smallest_reachable_p": min(floors) if floors else None,
+            "tests_that_can_reach_0.05": sum(p <= 0.05 for p in floors), "tests": len(rows)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--experiment", default=str(ROOT / "experiments" / "quickstart.xitt"))
@@ -44,11 +57,13 @@ def main() -> None:
         shutil.copyfile(source, path)
         cold = timed_run(path)
         warm = timed_run(path)
+        answer = study_answer(path.parent / "reports" / "quickstart" / "results.json")
     result = {
         "experiment": source.name,
         "cold": cold,
         "warm": warm,
         "cold_over_warm": round(cold["seconds"] / warm["seconds"], 1),
+        **answer,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
     }
     print(json.dumps(result, indent=1))
