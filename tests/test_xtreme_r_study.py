@@ -154,15 +154,18 @@ def _mewsli(directory: Path) -> None:
                          "mentions": mentions})
     for split in ("dev", "test"):
         _write(directory / f"wikinews_mentions-{split}.jsonl", "".join(json.dumps(a) + "\n" for a in articles))
-    _write(directory / "candidate_set_entities.jsonl",
-           "".join(json.dumps({"entity_id": q, "title": t, "description": d}) + "\n" for q, t, d in entities))
+    def entity(qid: str, title: str, description: str) -> dict:
+        return {"entity_id": qid, "title": title, "description": description, "description_language": "en",
+                "description_url": f"https://en.wikipedia.org/wiki/{title}", "sentence_spans": [{"start": 0, "end": len(description)}]}
+
+    _write(directory / "candidate_set_entities.jsonl", "".join(json.dumps(entity(*e)) + "\n" for e in entities))
     pairs = []  # the English Wikipedia (mention, entity) pairs its dual encoder trains on
     for qid, name, description in entities:
         text = f"Yesterday {name} was in the news."
         span = {"text": name, "start": text.index(name), "end": text.index(name) + len(name)}
         pairs.append({"contextual_mention": {"context": {"language": "en", "text": text, "sentence_spans": [{"start": 0, "end": len(text)}]},
                                              "mention": {"example_id": f"w-{qid}", "entity_id": qid, "mention_span": span}},
-                      "entity": {"entity_id": qid, "title": name, "description": description}})
+                      "entity": entity(qid, name, description)})
     _write(directory / "wikipedia_pairs-train.jsonl", "".join(json.dumps(p) + "\n" for p in pairs))
 
 
