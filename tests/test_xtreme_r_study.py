@@ -1,5 +1,5 @@
 """A study through every XTREME-R target, run offline through the command line: a tiny
-XLM-R-shaped checkpoint (made here), MNLI as the intermediate task, and the ten targets
+XLM-R-shaped checkpoint (made here), MNLI and SQuAD as intermediate tasks, and the ten targets
 read from files in their release formats, with dev-set selection and one language whose
 file is missing (the study runs on the rest and says so).
 
@@ -33,7 +33,7 @@ experiment xtreme_r
 
 model base = hf("ckpt")
 
-tasks english = hub.mnli @ en
+tasks english = hub.{mnli, squad_v1} @ en
 tasks targets = hub.{xnli @ {en, de}, xcopa @ {et, sw}, udpos @ {en, tl}, panx @ {en, de, fr}, xquad @ {en, de},
                      mlqa @ {en, de}, tydiqa @ {en, ar}, tatoeba @ {de, hi, sw}, mewsli_x @ {en, de}, lareqa @ {de}}
                 train @ en eval @ *
@@ -187,7 +187,7 @@ def test_every_xtreme_r_target_reports_its_benchmark_score_per_language(study):
     output = done.stdout + done.stderr
     assert done.returncode == 0 and "Traceback" not in output, output
     targets = _step_results(root, "train.target")
-    assert len(targets) == 10 * 2  # each target after no intermediate step and after MNLI
+    assert len(targets) == 10 * 3  # each target after no intermediate step, after MNLI and after SQuAD
     for step, result in targets.items():
         task = result["task"]
         assert result["metric"] == METRIC[task], step
@@ -210,8 +210,8 @@ def test_every_xtreme_r_target_reports_its_benchmark_score_per_language(study):
     for task, stage in (("lareqa", "squad_v1"), ("mewsli_x", "mewsli_x")):  # XTREME-R's dual encoders
         trained = next(r for s, r in targets.items() if s.startswith(f"target/{task}/none/"))
         assert trained["objective"] == "dual_encoder" and trained["stages"] == [stage] and trained["examples"] > 0
-    intermediate = next(iter(_step_results(root, "train.intermediate").values()))
-    assert intermediate["best_dev_score"] is not None  # MNLI selects on its dev_matched file
+    intermediates = _step_results(root, "train.intermediate")
+    assert len(intermediates) == 2 and all(r["best_dev_score"] is not None for r in intermediates.values())  # MNLI's dev_matched, SQuAD's dev
 
 
 @pytest.mark.slow
