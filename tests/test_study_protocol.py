@@ -220,7 +220,7 @@ def test_plan_lists_what_is_missing_and_all_or_nothing_refuses(tmp_path):
     plan = subprocess.run([sys.executable, "-m", "xitt.cli", "plan", "partial.xitt"], cwd=tmp_path, env=env,
                           capture_output=True, text=True)
     assert plan.returncode == 0, plan.stdout + plan.stderr
-    assert "7 pieces of data are missing" in plan.stdout
+    assert "missing: 7 pieces of data" in plan.stdout
     assert "panx fr test: " in plan.stdout and "target tatoeba: not run" in plan.stdout
     refused = subprocess.run([sys.executable, "-m", "xitt.cli", "run", "partial.xitt", "--all-or-nothing"], cwd=tmp_path,
                              env=env, capture_output=True, text=True)

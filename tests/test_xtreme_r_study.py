@@ -219,7 +219,7 @@ def test_the_missing_file_is_named_and_the_report_marks_what_was_left_out(study)
     root, done = study
     assert done.returncode == 0, done.stdout + done.stderr
     flat = " ".join(done.stdout.split())
-    assert "1 pieces of data are missing" in flat and "panx fr test" in flat
+    assert "missing: 1 piece of data (" in flat and "panx fr test" in flat
     results = json.loads((root / "reports" / "xtreme_r" / "results.json").read_text(encoding="utf-8"))
     coverage = results["gains"]["coverage"]
     assert coverage["targets"]["panx"]["status"] == "partial" and coverage["targets"]["panx"]["languages"] == ["en", "de"]

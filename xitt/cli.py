@@ -40,7 +40,7 @@ def _coverage_lines(coverage) -> list[str]:
     what the study leaves out because of it."""
     if not coverage:
         return []
-    lines = [f"[yellow]{len(coverage.missing)} pieces of data are missing[/] (the study runs on the rest; "
+    lines = [f"[yellow]missing: {coverage.count}[/] (the study runs on the rest; "
              "`run --all-or-nothing` refuses instead):"]
     lines += [f"  {m.task} {m.language} {m.split}: {m.reason}" for m in coverage.missing]
     for kind, notes in (("target", coverage.targets), ("unit", coverage.units)):
@@ -59,7 +59,7 @@ def cmd_check(args: argparse.Namespace, console: Console) -> int:
         f"{sum(len(s.tasks) for s in program.sets('target'))} targets, {len(program.seeds)} seeds, {len(compiled.graph)} steps"
     )
     if compiled.coverage:
-        console.print(f"[yellow]{len(compiled.coverage.missing)} pieces of data are missing[/]: `xitt plan {args.file}` lists them")
+        console.print(f"[yellow]missing: {compiled.coverage.count}[/]: `xitt plan {args.file}` lists it")
     return 0
 
 

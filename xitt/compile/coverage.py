@@ -63,6 +63,11 @@ class Coverage:
     def __bool__(self) -> bool:
         return bool(self.missing)
 
+    @property
+    def count(self) -> str:
+        """``1 piece of data``, ``7 pieces of data``."""
+        return f"{len(self.missing)} piece{'s' if len(self.missing) != 1 else ''} of data"
+
     def to_json(self) -> dict:
         return {"missing": [m.to_json() for m in self.missing], "targets": self.targets, "units": self.units,
                 "selection": self.selection}
@@ -70,7 +75,7 @@ class Coverage:
     def error(self, experiment: str) -> UserError:
         """``--all-or-nothing``: every missing piece in one paragraph."""
         listed = "; ".join(f"{m.task} {m.language} {m.split} ({m.reason})" for m in self.missing)
-        return UserError(f"study {experiment} is missing {len(self.missing)} pieces of data: {listed}",
+        return UserError(f"study {experiment} is missing {self.count}: {listed}",
                          hint="point the data statements at the files, or run without --all-or-nothing to run "
                               "on what is there (`xitt plan` lists what each missing piece leaves out)")
 
