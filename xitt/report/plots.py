@@ -267,9 +267,10 @@ def overview_figure(study: StudyResults) -> Figure | None:
         axes.set_title(f"similarity '{measure}'")
         axes.set_xlabel(f"{method} r with the gain")
         axes.grid(axis="x", color="0.9", linewidth=0.6)
-    grid[0].set_yticks(range(len(groups)), groups)
+    grid[0].set_yticks(range(len(groups)), ["all (pooled)" if g == "pooled" else g for g in groups])
     grid[0].set_ylim(len(groups) - 0.5, -0.5)  # first group on top, room for every set's row
-    grid[0].set_ylabel(per if all(result["per"] == per for result in study.correlations if result["rows"]) else "group")
+    pers = {result["per"] for result in study.correlations if result["rows"]}
+    grid[0].set_ylabel(per if len(pers) == 1 else "target" if pers <= {"target", "pooled"} else "group")
     handles = [Line2D([], [], marker=styles.get(scope, styles["all"])["marker"], color=styles.get(scope, styles["all"])["color"],
                       markerfacecolor=styles.get(scope, styles["all"])["color"], linewidth=1.2) for scope in scopes]
     level = round(100 * study.correlations[0].get("confidence", 0.95))

@@ -146,7 +146,8 @@ def correlation_table(result: Mapping, width: int = WIDTH) -> RenderableType:
     level = round(100 * result.get("confidence", 0.95))
     methods = list(dict.fromkeys(r["method"] for r in result["rows"]))
     several = len(methods) > 1  # one method: named in the title, not in a column
-    title = (f"{'' if several else methods[0] + ' '}correlation of similarity with gain, per {result['per']} "
+    grouped = "pooled over all targets" if result["per"] == "pooled" else f"per {result['per']}"
+    title = (f"{'' if several else methods[0] + ' '}correlation of similarity with gain, {grouped} "
              f"({result['permutations']} permutations, {result['adjust']}-adjusted p, * below {SIGNIFICANCE})")
     notes = Notes()
     columns = [Column("similarity", label=True, justify="left"), *([Column("method", label=True, justify="left")] if several else []),
@@ -236,12 +237,16 @@ def summary(study: StudyResults, width: int = WIDTH) -> Group:
     parts = [gain_matrix(study.gains, width), best_table(study.gains, width)]
     parts += [Text(f"left out: {note}", style="yellow") for note in coverage_notes(study.gains)]
     gains_shown = False  # every correlate step holds the same gain comparison: show it once
+    rankings: list = []  # and ranks the same measures over the same gains: show each ranking once
     for result in study.correlations:
         if result["rows"]:
             parts.append(correlation_table(result, width))
         gains = None if gains_shown else gain_comparison_table(result, width)
         gains_shown = gains_shown or gains is not None
-        parts.extend(t for t in (comparison_table(result, width), gains, ranking_table(result, width)) if t is not None)
+        ranking = [r for r in result.get("ranking", []) if r["target"] == "mean"]
+        shown = None if ranking in rankings else ranking_table(result, width)
+        rankings.append(ranking)
+        parts.extend(t for t in (comparison_table(result, width), gains, shown) if t is not None)
     parts.extend(Text(f"Answer: {sentence}", style="bold") for sentence in answers(study))
     return Group(*parts)
 
