@@ -131,6 +131,8 @@ def test_plan_names_each_changed_parameter_with_its_old_and_new_value(store):
     run(graph({"value": 1, "train": {"epochs": 2, "lr": 0.001}, "name": "a"}), store)
     [entry] = plan(graph({"value": 1, "train": {"epochs": 3, "lr": 0.001}, "name": "b", "new": [1, 2]}), store)
     assert entry.reason == 'params changed: name a -> b, new (unset) -> [1, 2], train.epochs 2 -> 3'
+    [entry] = plan(graph({"value": 1, "train": {"epochs": 3, "lr": 0.001}, "name": "b", "new": list(range(30))}), store)
+    assert "new (unset) -> [30 items]" in entry.reason  # a long value by its size
 
 
 def test_only_steps_some_run_has_recorded_may_be_skipped_by_early_cutoff(store):

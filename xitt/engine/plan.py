@@ -236,10 +236,18 @@ class ParamChange:
         return f"{self.name} {_value(self.old)} -> {_value(self.new)}"
 
 
-def _value(value: Any) -> str:
+def _value(value: Any, most: int = 40) -> str:
+    """A parameter's value as a user wrote it; a long list or mapping by its size only."""
     if value is _MISSING:
         return "(unset)"
-    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+    shown = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+    if len(shown) <= most:
+        return shown
+    if isinstance(value, (list, tuple)):
+        return f"[{len(value)} items]"
+    if isinstance(value, Mapping):
+        return f"{{{len(value)} keys}}"
+    return shown[:most - 1] + "…"
 
 
 def param_changes(old: Mapping[str, Any], new: Mapping[str, Any], prefix: str = "") -> list[ParamChange]:
