@@ -401,3 +401,18 @@ def test_evaluate_ranking_scores_lareqa_through_the_reader(tiny_encoder):
     planted = [{"id": q["id"], "ids": [q["id"]], "uid": f"p{i}", "text": q["text"], "side": "candidate"}
                for i, q in enumerate(queries[:5])]
     assert evaluate_ranking(encoder, tokenizer, queries[:5], planted)["score"] == 1.0
+
+
+def test_mewsli_x_texts_as_xtreme_preprocesses_them():
+    from xitt.tasks.mewsli_x import description_text, mention_text
+
+    context = {"text": "A {b} c.\nSmith  won. Later.", "sentence_spans": [{"start": 0, "end": 8}, {"start": 9, "end": 20}]}
+    mention = {"mention_span": {"start": 9, "end": 14, "text": "Smith"}, "entity_id": "Q1"}
+    # one sentence, the mention marked and prepended; then .replace("  ", " ") once: the right side
+    # " " + "  won." is three spaces, which become two (preprocess_mention)
+    assert mention_text(context, mention) == "Smith: { Smith }  won."
+    left = {"mention_span": {"start": 6, "end": 7, "text": "c"}, "entity_id": "Q2"}
+    assert mention_text(context, left) == "c: A (b) { c } ."  # braces already in the text become parentheses
+    assert mention_text({"text": "Smith won."}, mention | {"mention_span": {"start": 0, "end": 5, "text": "Smith"}}) == \
+        "Smith: { Smith } won."  # no sentence spans: the text is one sentence
+    assert description_text({"description": "One.\nTwo.", "sentence_spans": [{"start": 0, "end": 4}, {"start": 5, "end": 9}]}) == "One. Two."

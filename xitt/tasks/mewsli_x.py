@@ -13,7 +13,8 @@ A query's text is ``preprocess_mention``: the one sentence holding the mention, 
 mention marked with ``{ }`` (braces already in the text become parentheses), the mention
 itself prepended (``"Smith: ... { Smith } ..."``). A candidate's text is
 ``preprocess_entity_description``: the description's sentences joined by spaces. Both
-then have line breaks turned into spaces and double spaces halved, as XTREME does. A query
+then have line breaks turned into spaces and double spaces halved, as XTREME does. A record
+without ``sentence_spans`` (the release always has them) is read as one sentence. A query
 and the entity it links to share the entity's QID as id.
 """
 
@@ -50,7 +51,8 @@ def mention_text(context: dict, mention: dict) -> str:
     """``preprocess_mention`` of one mention in its context; ValueError when the mention
     lies in no single sentence (XTREME asserts)."""
     span = mention["mention_span"]
-    sentence = _focus(context.get("sentence_spans") or [], span["start"], span["end"])
+    spans = context.get("sentence_spans") or [(0, len(context["text"]))]  # none given: the text is one sentence
+    sentence = _focus(spans, span["start"], span["end"])
     if sentence is None:
         raise ValueError(f"mention {mention.get('example_id', span['text'])!r} lies in no single sentence")
     lo, hi = sentence
@@ -63,7 +65,8 @@ def mention_text(context: dict, mention: dict) -> str:
 def description_text(entity: dict) -> str:
     """``preprocess_entity_description``: the description's sentences joined by spaces."""
     description = entity["description"]
-    return _normalise(" ".join(description[lo:hi] for lo, hi in map(_span, entity["sentence_spans"])))
+    spans = entity.get("sentence_spans") or [(0, len(description))]  # none given: the description is one sentence
+    return _normalise(" ".join(description[lo:hi] for lo, hi in map(_span, spans)))
 
 
 def _query(context: dict, mention: dict) -> dict:
