@@ -222,6 +222,32 @@ def test_editing_one_language_data_file_reruns_exactly_the_steps_that_read_it(re
         path.write_text(original, encoding="utf-8")  # the same content again: the old keys, cached
 
 
+@pytest.mark.slow
+def test_status_verify_catches_a_data_file_replaced_behind_the_same_size_and_mtime(real_study):
+    root, done = real_study
+    assert done.returncode == 0, done.stdout + done.stderr
+    path = root / "data" / "panx" / "de.test"
+    original, stat = path.read_text(encoding="utf-8"), path.stat()
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "COLUMNS": "250"}
+
+    def status(*extra):
+        return subprocess.run([sys.executable, "-m", "xitt.cli", "status", "real.xitt", *extra], capture_output=True,
+                              text=True, cwd=root, env=env)
+
+    try:
+        assert status().returncode == 0
+        path.write_text(original.replace("Angela", "Angelo"), encoding="utf-8")  # same length
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same mtime: only the content tells
+        fooled = status()
+        assert fooled.returncode == 0 and "replaced" not in fooled.stdout  # the fast path trusts size and mtime
+        verified = status("--verify")
+        assert verified.returncode == 1, verified.stdout + verified.stderr
+        assert "replaced" in verified.stdout and "de.test" in verified.stdout
+        assert "input changed data/panx/de.test (read by data/panx/de/test)" in verified.stdout
+    finally:
+        path.write_text(original, encoding="utf-8")  # a new mtime: hashed again, the old keys come back
+
+
 def test_hf_checkpoint_in_the_experiment_folder_is_read_from_there(tmp_path):
     """`hf("ckpt")` means the experiment's ckpt folder wherever xitt runs; a hub id stays one."""
     from xitt.compile import compile_program
