@@ -68,7 +68,7 @@ def best_table(gains: Mapping, width: int = WIDTH) -> RenderableType:
             trained = " T" if language in b.train_languages else ""
             row.append(Text(f"{b.scores[language]:.3f} ({change:+.3f}){trained}", style="dim" if trained else ""))
         rows.append(row)
-    caption = "best: " + ", ".join(f"{b.target} {b.intermediate}" for b in best)
+    caption = "best intermediate task: " + "; ".join(f"{b.target}: {b.intermediate}" for b in best)
     if any(set(b.train_languages) & set(b.scores) for b in best):
         caption += "\nT: a training language (not zero-shot)"
     return fit("per-language score of the best intermediate task of each target (gain over no intermediate step)",
