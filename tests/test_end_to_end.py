@@ -98,3 +98,31 @@ def test_a_full_disk_is_one_clear_paragraph_and_keeps_the_store(tiny_study, tmp_
     again = _cli("run", study / "tiny.xitt", "--quiet")
     assert again.returncode == 0, again.stderr
     assert "0 steps ran" in again.stdout
+
+
+def _numbers(value, path: str = "") -> dict[str, float]:
+    """Every number in a JSON value by its path, leaving out keys and clock readings."""
+    if isinstance(value, dict):
+        return {k: v for name, item in value.items() if name not in ("steps", "sources", "keys", "seconds", "wall_s")
+                for k, v in _numbers(item, f"{path}/{name}").items()}
+    if isinstance(value, list):
+        return {k: v for i, item in enumerate(value) for k, v in _numbers(item, f"{path}[{i}]").items()}
+    return {path: float(value)} if isinstance(value, (int, float)) and not isinstance(value, bool) else {}
+
+
+@pytest.mark.slow
+def test_cli_run_with_two_jobs_gives_the_same_results(tiny_study, tmp_path):
+    """--jobs 2, cold, in a store of its own: every step ran once, in worker processes, and the
+    study's numbers are those of the one-at-a-time run (to float rounding: a step of a
+    parallel run may have fewer threads, and torch's CPU sums round by thread count)."""
+    path = tmp_path / "tiny.xitt"
+    path.write_text(TINY)
+    parallel = _cli("run", path, "--quiet", "--jobs", "2", "--format", "json", cwd=tmp_path)
+    assert parallel.returncode == 0, parallel.stdout + parallel.stderr
+    alone = _cli("run", tiny_study, "--quiet", "--format", "json")
+    ran, cached = json.loads(parallel.stdout), json.loads(alone.stdout)
+    assert ran["steps_ran"] == cached["steps_cached"] > 0 and ran["steps_cached"] == 0
+    a, b = _numbers({k: v for k, v in ran.items() if not k.startswith("steps_")}), _numbers({k: v for k, v in cached.items() if not k.startswith("steps_")})
+    assert set(a) == set(b) and len(a) > 20
+    for key in a:
+        assert a[key] == pytest.approx(b[key], rel=1e-5, abs=1e-7), key

@@ -48,6 +48,20 @@ def sum_step(ctx: StepContext) -> dict:
     return {"sum": sum(a.result["i"] for a in ctx.inputs["parts"])}
 
 
+def _closure_op(name: str, factor: int):
+    """An op made by a function (as similarity.register makes one per measure): a closure,
+    which plain pickle cannot send to a worker."""
+
+    @op(name)
+    def closure(ctx: StepContext) -> dict:
+        return {"value": factor * ctx.params["i"], "pid": os.getpid()}
+
+    return closure
+
+
+_closure_op("jobs.closure", 3)
+
+
 class Recorder(NullReporter):
     def __init__(self):
         self.progress: list[tuple[str, int, int]] = []
@@ -131,6 +145,17 @@ def test_a_step_of_a_parallel_run_computing_alone_gets_every_core(tmp_path, monk
         finally:
             executor.close()
         assert store.get(summary.keys["alone"]).result["threads"] == available_cores()
+
+
+def test_an_op_that_is_a_closure_runs_in_a_worker(tmp_path):
+    executor = LocalExecutor(2)
+    with Store(tmp_path) as store:
+        try:
+            summary = run(Graph((Step("c", "jobs.closure", {"i": 5}),)), store, executor=executor)
+        finally:
+            executor.close()
+        result = store.get(summary.keys["c"]).result
+    assert result["value"] == 15 and result["pid"] != os.getpid()
 
 
 def test_jobs_must_be_positive():

@@ -20,6 +20,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor
 from concurrent.futures import wait as wait_for
 from typing import Mapping
 
+import cloudpickle
+
 from xitt.engine.executors import Job, JobResult, execute
 from xitt.engine.provenance import now_iso
 from xitt.engine.registry import ProgressFn
@@ -39,7 +41,9 @@ def _start_worker(progress_queue, threads: int) -> None:
         os.environ[name] = str(threads)
 
 
-def _run_in_worker(job: Job) -> JobResult:
+def _run_in_worker(blob: bytes) -> JobResult:
+    job: Job = cloudpickle.loads(blob)
+
     def progress(done: int, total: int, metrics: Mapping[str, float]) -> None:
         _progress_queue.put((job.step_id, done, total, dict(metrics)))
 
@@ -117,7 +121,8 @@ class LocalExecutor:
                     waiting.append((job, progress))
                     continue
                 gpu_running += 1
-            self._running[self._pool.submit(_run_in_worker, job)] = (job, progress)
+            # cloudpickle: some ops are closures (one per similarity measure), which pickle cannot send
+            self._running[self._pool.submit(_run_in_worker, cloudpickle.dumps(job))] = (job, progress)
         self._queue.extendleft(reversed(waiting))
 
     def _pass_progress(self) -> None:
