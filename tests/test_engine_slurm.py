@@ -69,6 +69,16 @@ def test_the_command_line_wins_over_the_cluster_file(tmp_path):
     assert read_cluster_file(None, tmp_path / "elsewhere").path is None  # no file: defaults
 
 
+def test_the_cluster_file_of_docs_cluster_md_reads(tmp_path):
+    text = (REPO / "docs" / "cluster.md").read_text()
+    block = text.split("```toml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "cluster.toml").write_text(block)
+    file = read_cluster_file(None, tmp_path)
+    options = merge(file, {})
+    assert file.executor == "slurm" and options.time == 240 and options.mem == "32G" and options.max_jobs == 50
+    assert options.sbatch_flags() == {"qos": "normal", "constraint": "a100"} and options.setup == ("module load cuda/12.1",)
+
+
 def test_a_request_no_node_meets_is_named_with_what_the_partition_offers():
     offers = [NodeOffer("cpu", "c1", 64, 256000, {}, None, "idle", default=True),
               NodeOffer("a100", "g1", 32, 512000, {"gpu": 4}, 2880, "idle")]
@@ -235,3 +245,4 @@ def test_a_killed_submitter_loses_nothing_and_a_detached_run_finishes_the_study(
     assert main(["status", str(path)]) == 0
     out = " ".join(capsys.readouterr().out.split())
     assert f"driver job {driver_job} of tiny: COMPLETED" in out and "experiment: 15 cached" in out
+
