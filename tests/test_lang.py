@@ -87,7 +87,7 @@ def test_quickstart_checks_into_the_expected_program():
     assert [r.task for r in targets.tasks] == ["nli", "paraphrase", "pos", "ner"]
     assert all(r.train_languages == ("en",) and r.eval_languages == every for r in targets.tasks)
 
-    written = {"lr": 2e-3, "epochs": 2, "batch": 32, "max_length": 64, "warmup": 0.1, "freeze_embeddings": False}
+    written = {"lr": 2e-3, "steps": 125, "batch": 32, "max_length": 64, "warmup": 0.1, "freeze_embeddings": False}
     assert {k: program.train["intermediate"][k] for k in written} == written
     assert program.train["target"]["epochs"] == 3 and program.train["target"]["freeze_embeddings"] is True
     assert program.seeds == (1,)
