@@ -179,7 +179,8 @@ def test_real_study_computes_gains_and_similarities(real_study):
         assert all(set(row) == set(EVAL) for row in similarity["values"].values())
     text = results["similarities"]["text"]["values"]
     assert all(-1.0 <= v <= 1.0 + 1e-6 for row in text.values() for v in row.values())
-    vocab = results["similarities"]["vocab"]["values"]  # XNLI is compared through its own English test data, not MNLI's
+    vocab = results["similarities"]["vocab"]["measured"]  # XNLI is compared through its own English test data, not MNLI's
+    assert results["similarities"]["vocab"]["values"]["mnli@en"]["xnli"] == -vocab["mnli@en"]["xnli"]  # a distance, read negated
     assert 0.0 < vocab["mnli@en"]["xnli"] < 1.0 and 0.0 < vocab["squad_v1@en"]["tatoeba"] < 1.0
 
 
