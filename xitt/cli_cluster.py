@@ -109,8 +109,15 @@ def detach(args: argparse.Namespace, compiled: Any, store: Any, executor: Any, c
     to_run = sum(not p.cached for p in planned)
     console.print(f"submitted driver job {job.job_id} for {compiled.name} ({to_run} of {len(planned)} steps to run); "
                   f"it submits one job per step and commits each result")
-    console.print(f"follow it with `xitt status {args.file}`; its log: {job.paths.stdout}")
+    console.print(f"follow it with `xitt status {args.file}`; its log: {_shown(str(job.paths.stdout))}")
     return True
+
+
+def _shown(path: str) -> str:
+    """A log's path as typed from here: relative below the current directory, else absolute."""
+    from xitt.cli import _from_cwd
+
+    return _from_cwd(Path(path))
 
 
 def _state(states: Mapping[str, str] | None, job_id: str) -> str:
@@ -140,14 +147,14 @@ def show_jobs(console: Console, store: Any) -> None:
     states = job_states()
     for driver in drivers:
         console.print(f"driver job {driver.job_id} of {driver.experiment}: {_state(states, driver.job_id)}, "
-                      f"submitted {driver.submitted}; log {driver.stdout}")
+                      f"submitted {driver.submitted}; log {_shown(driver.stdout)}")
     if entries:
         table = Table(title="Slurm jobs in flight", title_justify="left")
         for column in ("step", "job", "state", "attempt", "log"):
             table.add_column(column)
         for entry in entries:
             state = "finished" if ledger.result(entry.current.job_id) else _state(states, entry.current.job_id)
-            table.add_row(entry.step_id, entry.current.job_id, state, str(len(entry.attempts)), entry.current.stderr)
+            table.add_row(entry.step_id, entry.current.job_id, state, str(len(entry.attempts)), _shown(entry.current.stderr))
         console.print(table)
 
 
@@ -160,9 +167,9 @@ def explain_jobs(console: Console, store: Any, key: str | None, meta: Mapping[st
     if attempts:
         earlier = "; ".join(f"job {a['job']} {a['ended']}" for a in attempts[:-1])
         console.print(f"slurm    job {attempts[-1]['job']}" + (f" (earlier: {earlier})" if earlier else "")
-                      + f"; log {meta.get('slurm_log')}")
+                      + f"; log {_shown(meta['slurm_log']) if meta.get('slurm_log') else '-'}")
     entry = Ledger.of(store.root).entry(key) if key else None
     if entry is not None:
         state = _state(job_states(), entry.current.job_id)
         console.print(f"slurm    in flight: job {entry.current.job_id} {state}, attempt {len(entry.attempts)}; "
-                      f"log {entry.current.stderr}")
+                      f"log {_shown(entry.current.stderr)}")
