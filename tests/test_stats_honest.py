@@ -314,6 +314,8 @@ def test_degenerate_intervals_are_flagged():
     assert "collapsed" in interval_flag(1.0, 1.0)
     assert "spans most" in interval_flag(-0.95, 0.9)
     assert interval_flag(0.1, 0.6) == "" and interval_flag(None, None) == ""
+    assert "reaches the edge" in interval_flag(0.78, 1.0) and "reaches the edge" in interval_flag(-2.0, 0.0, span=4.0)
+    assert interval_flag(-1.2, 0.5, span=4.0) == ""
 
 
 def test_the_pooled_comparison_answers_in_one_sentence_with_its_interval(tmp_path):
@@ -365,3 +367,15 @@ def test_xitt_plan_prints_the_floor_of_each_test_and_warns(tmp_path):
     (line,) = [li for li in done.stdout.splitlines() if li.startswith("smallest p: ")]
     assert line.startswith("smallest p: correlate 1 (per target), set all, pos, spearman, 3 units: 0.333; ")
     assert "0.333 > alpha 0.05 with 3 units" in line and "\t" not in line
+
+
+def test_the_answer_names_a_degenerate_interval():
+    from xitt.stats.answer import correlation_answer
+
+    row = {"group": "pooled", "similarity": "text", "method": "spearman", "left": "english", "right": "multilingual",
+           "r_left": 0.1, "r_right": 0.5, "difference": -0.4, "ci_low": -2.0, "ci_high": -0.1, "p": 0.03,
+           "ci_flag": interval_flag(-2.0, -0.1, span=4.0)}
+    answer = correlation_answer([row], 0.95)
+    assert "raise the pooled Spearman correlation of text similarity" in answer and "+0.40 [+0.10, +2.00] (95% CI, p = 0.03)" in answer
+    assert answer.endswith("Caution: the interval reaches the edge of the possible range (resamples that repeat a few points give "
+                           "|r| = 1; too few units for a reliable interval).")

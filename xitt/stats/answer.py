@@ -29,8 +29,9 @@ def _change(row: Mapping, what: str, level: float, digits: int = 2) -> str:
     interval = f" [{low:+.{digits}f}, {high:+.{digits}f}]" if low is not None else ""
     p = f", p = {row['p']:.3g}" if row.get("p") is not None else ""
     verb = "raise" if d > 0 else "lower" if d < 0 else "leave unchanged"
+    caution = f" Caution: the interval {row['ci_flag'].removeprefix('degenerate: ')}." if row.get("ci_flag") else ""
     return (f"{row['right'].capitalize()} intermediate tasks (instead of {row['left']}) {verb} {what} by "
-            f"{d:+.{digits}f}{interval} ({level:.0%} CI{p}); {_verdict(low, high)}.")
+            f"{d:+.{digits}f}{interval} ({level:.0%} CI{p}); {_verdict(low, high)}.{caution}")
 
 
 def correlation_answer(comparisons: Sequence[Mapping], level: float) -> str:

@@ -56,7 +56,8 @@ def power_note(smallest: float | None, alpha: float, units: int, what: str = "p"
 
 def interval_flag(low: float | None, high: float | None, span: float = 2.0) -> str:
     """"collapsed" when every resample gave one value (a point is no interval); "spans most of
-    the range" when it covers 90% or more of ``span`` (2 for a correlation in [-1, 1])."""
+    the range" when it covers 90% or more of ``span`` (2 for a correlation in [-1, 1], 4 for
+    a difference of two); "reaches the edge" when a bound is the range's own (+-1, +-2)."""
     if low is None or high is None:
         return ""
     width = high - low
@@ -64,6 +65,9 @@ def interval_flag(low: float | None, high: float | None, span: float = 2.0) -> s
         return "degenerate: collapsed to a point (every resample gave the same value)"
     if width >= 0.9 * span:
         return "degenerate: spans most of the possible range (too few units to say anything)"
+    if max(abs(low), abs(high)) >= span / 2 - 1e-9:
+        return ("degenerate: reaches the edge of the possible range (resamples that repeat a few points give |r| = 1; "
+                "too few units for a reliable interval)")
     return ""
 
 
