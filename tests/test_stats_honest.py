@@ -379,3 +379,27 @@ def test_the_answer_names_a_degenerate_interval():
     assert "raise the pooled Spearman correlation of text similarity" in answer and "+0.40 [+0.10, +2.00] (95% CI, p = 0.03)" in answer
     assert answer.endswith("Caution: the interval reaches the edge of the possible range (resamples that repeat a few points give "
                            "|r| = 1; too few units for a reliable interval).")
+
+
+def test_compare_alone_is_reported_with_its_answer(tmp_path):
+    from rich.console import Console
+
+    from xitt.report import StudyResults
+    from xitt.report.files import write_report
+    from xitt.report.terminal import summary
+
+    gains, _, units, _ = _study_inputs(tmp_path)
+    params = {"methods": [], "similarities": [], "per": "target", "compare": [["english", "multilingual"]],
+              "settings": {"bootstrap": 300}, "sets": {"english": units[:6], "multilingual": units[6:]}}
+    result = get_op("stats.correlate").fn(StepContext("compare", params, {"gains": gains, "similarities": ()}, tmp_path))
+    study_results = StudyResults("c", gains.result, {}, [result], {"gains": "gains", "similarities": {}, "correlations": ["compare"]},
+                                 {"gains": "k1", "compare": "k2"}, params["sets"])
+    console = Console(width=100, record=True)
+    console.print(summary(study_results, 100))
+    text = console.export_text()
+    assert "do the gains differ? english vs multilingual" in text and "pooled" in text
+    assert "Answer: Multilingual intermediate tasks (instead of english)" in text and "mean zero-shot gain" in " ".join(text.split())
+    files = write_report(tmp_path / "report", study_results)
+    markdown = files.markdown.read_text() if hasattr(files, "markdown") else (tmp_path / "report" / "report.md").read_text()
+    assert "**Answer:** Multilingual" in markdown and "## Gains: english vs multilingual" in markdown
+    assert (tmp_path / "report" / "gain_comparisons.csv").read_text().count("\n") == 1 + 3  # ner, pos, pooled
