@@ -403,3 +403,12 @@ def test_compare_alone_is_reported_with_its_answer(tmp_path):
     markdown = files.markdown.read_text() if hasattr(files, "markdown") else (tmp_path / "report" / "report.md").read_text()
     assert "**Answer:** Multilingual" in markdown and "## Gains: english vs multilingual" in markdown
     assert (tmp_path / "report" / "gain_comparisons.csv").read_text().count("\n") == 1 + 3  # ner, pos, pooled
+
+
+def test_a_cluster_bootstrap_over_one_cluster_is_undefined_with_its_reason():
+    """A pooled correlation over one intermediate task has one cluster: no interval, a reason, no crash."""
+    from xitt.stats.resampling import bootstrap_interval
+
+    ci = bootstrap_interval("spearman", [1, 2, 3, 4], [2, 1, 4, 3], 200, np.random.default_rng(0), clusters=["a"] * 4)
+    assert (ci.low, ci.high, ci.method) == (None, None, "none")
+    assert "at least 2 clusters" in ci.note

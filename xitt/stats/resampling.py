@@ -267,6 +267,8 @@ def interval(statistic: IndexStatistic, n: int, resamples: int, rng: np.random.G
 def interval_from(statistic: IndexStatistic, n: int, boot: np.ndarray, level: float = 0.95,
                   clusters: Sequence | None = None) -> Interval:
     """The CI from a bootstrap distribution already drawn; undefined resamples are dropped and counted."""
+    if clusters is not None and len(_clusters(clusters)) < 2:
+        return Interval(None, None, "none", 0, "a bootstrap over clusters needs at least 2 clusters; there is 1")
     theta_hat = float(statistic(np.arange(n)[None, :])[0])
     valid = boot[np.isfinite(boot)]
     dropped = len(boot) - len(valid)
