@@ -81,7 +81,7 @@ def _results(summary, store) -> dict[str, dict]:
 def test_independent_steps_run_side_by_side_with_their_share_of_cores(tmp_path):
     leaves = [Step(f"leaf{i}", "jobs.cpu", {"i": i, "sleep": SLEEP}) for i in range(4)]
     graph = Graph((*leaves, Step("total", "jobs.sum", {}, {"parts": tuple(s.id for s in leaves)})))
-    reporter, executor = Recorder(), LocalExecutor(2, threads=4)
+    reporter, executor = Recorder(), LocalExecutor(2, threads=4, preload=("json", "xitt.engine.store"))
     with Store(tmp_path) as store:
         try:
             summary = run(graph, store, reporter, executor, threads=4)

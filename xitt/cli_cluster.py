@@ -77,7 +77,8 @@ def make_executor(args: argparse.Namespace, store: Any, study_dir: Path):
     from xitt.ops.runtime import gpu_count
 
     gpus = gpu_count()
-    return LocalExecutor(args.jobs, gpu_jobs=args.gpu_jobs or (gpus or None), threads=args.threads)
+    return LocalExecutor(args.jobs, gpu_jobs=args.gpu_jobs or (gpus or None), threads=args.threads,
+                         preload=("torch", "transformers", "xitt.ops"))
 
 
 def detach(args: argparse.Namespace, compiled: Any, store: Any, executor: Any, console: Console) -> bool:

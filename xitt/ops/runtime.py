@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -13,10 +14,18 @@ TOKENIZER_FILE = "tokenizer.json"
 
 
 def gpu_count() -> int:
-    """CUDA devices this process sees (0 without CUDA)."""
-    import torch
-
-    return torch.cuda.device_count() if torch.cuda.is_available() else 0
+    """NVIDIA GPUs this process may use (0 without any), found without importing torch (which
+    takes seconds, and the driver of a ``--jobs`` run only dispatches): the driver's
+    /proc/driver/nvidia/gpus, narrowed by CUDA_VISIBLE_DEVICES."""
+    try:
+        present = len(os.listdir("/proc/driver/nvidia/gpus"))
+    except OSError:
+        return 0
+    visible = os.environ.get("CUDA_VISIBLE_DEVICES")
+    if visible is None:
+        return present
+    named = [v for v in visible.split(",") if v.strip()]
+    return 0 if not named or named[0].strip() == "-1" else min(present, len(named))
 
 
 def setup_torch(ctx: StepContext):

@@ -12,6 +12,7 @@ the driver, which alone checksums and commits them, as with Dask.
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import os
 import queue
@@ -41,6 +42,11 @@ def _start_worker(progress_queue, threads: int) -> None:
         os.environ[name] = str(threads)
 
 
+def _preload(modules: tuple[str, ...]) -> None:
+    for name in modules:
+        importlib.import_module(name)
+
+
 def _run_in_worker(blob: bytes) -> JobResult:
     job: Job = cloudpickle.loads(blob)
 
@@ -54,7 +60,9 @@ class LocalExecutor:
     """This machine's executor; resources other than the GPU bound are not checked (the op
     picks its own device)."""
 
-    def __init__(self, jobs: int = 1, gpu_jobs: int | None = None, threads: int | None = None) -> None:
+    def __init__(self, jobs: int = 1, gpu_jobs: int | None = None, threads: int | None = None, preload: tuple[str, ...] = ()) -> None:
+        """``preload``: modules every worker imports as soon as it starts, while the driver plans
+        (torch and transformers take seconds to import; the first steps need not wait for it)."""
         if jobs < 1:
             raise ValueError(f"jobs must be at least 1, got {jobs}")
         self.jobs, self.gpu_jobs = jobs, gpu_jobs  # the scheduler passes ``jobs`` on to each step's thread share
@@ -64,6 +72,10 @@ class LocalExecutor:
         self._running: dict[Future, tuple[Job, ProgressFn]] = {}
         self._pool: ProcessPoolExecutor | None = None
         self._progress = None
+        if jobs > 1 and preload:
+            pool = self._workers()
+            for _ in range(jobs):  # one each: a pool starts a new worker for each task that finds none idle
+                pool.submit(_preload, tuple(preload))
 
     def check(self, requests: Mapping[str, Mapping[str, float]]) -> None:
         return None
@@ -106,12 +118,7 @@ class LocalExecutor:
     def _start_what_fits(self) -> None:
         """Start queued jobs, in order, while workers are free; a GPU job beyond the GPU bound
         waits, and the jobs behind it may pass it."""
-        if self._pool is None:
-            # Spawned, not forked: the driver may hold torch's and the store's threads.
-            context = multiprocessing.get_context("spawn")
-            self._progress = context.Queue()
-            self._pool = ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_start_worker,
-                                             initargs=(self._progress, self.pool_threads))
+        pool = self._workers()
         gpu_running = sum(1 for job, _ in self._running.values() if job.resources.get("gpu"))
         waiting: deque[tuple[Job, ProgressFn]] = deque()
         while self._queue and len(self._running) < self.jobs:
@@ -122,8 +129,17 @@ class LocalExecutor:
                     continue
                 gpu_running += 1
             # cloudpickle: some ops are closures (one per similarity measure), which pickle cannot send
-            self._running[self._pool.submit(_run_in_worker, cloudpickle.dumps(job))] = (job, progress)
+            self._running[pool.submit(_run_in_worker, cloudpickle.dumps(job))] = (job, progress)
         self._queue.extendleft(reversed(waiting))
+
+    def _workers(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            # Spawned, not forked: the driver may hold torch's and the store's threads.
+            context = multiprocessing.get_context("spawn")
+            self._progress = context.Queue()
+            self._pool = ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_start_worker,
+                                             initargs=(self._progress, self.pool_threads))
+        return self._pool
 
     def _pass_progress(self) -> None:
         by_step = {job.step_id: progress for job, progress in self._running.values()}
