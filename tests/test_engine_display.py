@@ -125,3 +125,23 @@ def test_transformers_load_report_stays_out_of_the_display(tmp_path, capfd):
     printed = capfd.readouterr()
     assert "lm_head" not in out.getvalue() + printed.out + printed.err
     assert "LOAD REPORT" in log and "lm_head" in log
+
+
+def test_a_library_handler_bound_to_a_replaced_stderr_still_logs_into_the_step_log(tmp_path):
+    """A library that set up its handler while sys.stderr was some other stream (a notebook's,
+    a test runner's, since closed) still writes into the step's log, not to the stale stream."""
+    import logging
+
+    from xitt.engine.capture import captured
+
+    stale = io.StringIO()
+    logger = logging.getLogger("xitt-test-stale-library")
+    handler = logging.StreamHandler(stale)
+    logger.addHandler(handler)
+    try:
+        with captured(tmp_path / "step.log"):
+            logger.warning("LOAD REPORT from a library")
+        assert "LOAD REPORT from a library" in (tmp_path / "step.log").read_text()
+        assert stale.getvalue() == "" and handler.stream is stale  # restored afterwards
+    finally:
+        logger.removeHandler(handler)

@@ -101,13 +101,22 @@ def _study(tmp_path: Path, cluster: str = CLUSTER) -> Path:
 
 
 def _artifacts(path: Path) -> dict[str, tuple[dict, dict]]:
-    """step id -> (result without timings, checksums of every file but result and meta)."""
+    """step id -> (result without timings, checksums of every file but result and meta), for the
+    artifacts the study's plan names now (a shared store also holds other runs' artifacts, e.g. --set)."""
+    import xitt.ops  # noqa: F401  (op versions are part of the keys)
+    from xitt.compile import compile_program
+    from xitt.engine.plan import plan
+    from xitt.engine.store import Store
+    from xitt.lang import load_program
+
     found = {}
-    for meta_file in (path.parent / ".xitt" / "artifacts").glob("*/meta.json"):
-        meta = json.loads(meta_file.read_text())
-        result = json.loads((meta_file.parent / "result.json").read_text())
-        files = {name: digest for name, digest in meta["checksums"].items() if name != "result.json"}
-        found[meta["step"]] = ({k: v for k, v in result.items() if k not in TIMINGS}, files)
+    with Store(path.parent) as store:
+        for step in plan(compile_program(load_program(path)).graph, store):
+            if not step.cached:
+                continue
+            artifact = store.get(step.key)
+            files = {name: digest for name, digest in artifact.meta["checksums"].items() if name != "result.json"}
+            found[step.step.id] = ({k: v for k, v in artifact.result.items() if k not in TIMINGS}, files)
     return found
 
 

@@ -13,6 +13,7 @@ import contextlib
 import io
 import logging
 import os
+import stat
 import sys
 from pathlib import Path
 from typing import IO, Iterator
@@ -37,12 +38,12 @@ def captured(path: Path | None) -> Iterator[None]:
         handlers = _console_handlers()
         try:
             for handler in handlers:
-                handler.setStream(text)
+                _point(handler, text)
             with contextlib.redirect_stdout(text), contextlib.redirect_stderr(text):
                 yield
         finally:
             for handler, stream in handlers.items():
-                handler.setStream(stream)
+                _point(handler, stream)
             _flush()
             text.flush()
             for fd, copy in zip(fds, saved):
@@ -51,12 +52,28 @@ def captured(path: Path | None) -> Iterator[None]:
 
 
 def _console_handlers() -> dict[logging.StreamHandler, IO[str]]:
-    """Logging handlers that write to the console streams (libraries bind them at import,
-    to whatever ``sys.stderr`` was then), with those streams."""
-    streams = {id(s) for s in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__)}
+    """Logging handlers that write to the console (libraries bind them at import, to whatever
+    ``sys.stderr`` was then, which may since have been replaced or closed), with those streams.
+    A plain StreamHandler counts unless its stream is a regular file on disk."""
     loggers = [logging.getLogger(), *(x for x in logging.Logger.manager.loggerDict.values() if isinstance(x, logging.Logger))]
-    return {h: h.stream for lg in loggers for h in lg.handlers
-            if type(h) is logging.StreamHandler and id(h.stream) in streams}
+    return {h: h.stream for lg in loggers for h in lg.handlers if type(h) is logging.StreamHandler and _console(h.stream)}
+
+
+def _point(handler: logging.StreamHandler, stream: IO[str]) -> None:
+    """Point ``handler`` at ``stream`` (``setStream`` would flush the old one, which may be closed)."""
+    with handler.lock or contextlib.nullcontext():
+        handler.stream = stream
+
+
+def _console(stream: IO[str]) -> bool:
+    """Whether ``stream`` is a console or a stand-in for one (a terminal, a pipe, a stream with
+    no descriptor or a closed one), not a regular file someone chose to log to."""
+    if any(stream is s for s in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__)):
+        return True
+    try:
+        return not stat.S_ISREG(os.fstat(stream.fileno()).st_mode)
+    except (AttributeError, ValueError, OSError, io.UnsupportedOperation):
+        return True
 
 
 def _flush() -> None:
