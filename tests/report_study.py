@@ -20,7 +20,8 @@ LANGUAGES = ("en", "de", "es", "fr", "ja", "zh")
 def xtreme_like_study(seeds: int = 3, constant: str = "", prefix: str = "") -> StudyResults:
     """``constant``: a target where every similarity is equal (its r is undefined: ``n/a``);
     ``prefix``: put before every intermediate name, to make them longer still."""
-    from xitt.ops.statistics import _study_data
+    from xitt.ops.statistics import study_data
+    from xitt.study import CorrelateStep
     from xitt.stats.study import Options, report
 
     rng = np.random.default_rng(21)
@@ -56,9 +57,10 @@ def xtreme_like_study(seeds: int = 3, constant: str = "", prefix: str = "") -> S
         "fisher": {"measure": "task_embedding", "intermediates": list(units), "targets": list(TARGETS),
                    "values": {u: {t: 0.5 if t == constant else float(rng.random()) for t in TARGETS} for u in units}, "direction": "higher is more similar"},
     }
-    params = {"sets": sets, "compare": [["english", "multilingual"]]}
-    data = _study_data(params, gains_result, {n: r["values"] for n, r in similarities.items()})
-    correlation = report(data, Options.of(["spearman"], "target", {"permutation": 200, "bootstrap": 200}), params["compare"])
+    step = CorrelateStep(("spearman",), tuple(similarities), "target", {"permutation": 200, "bootstrap": 200},
+                         {name: tuple(units) for name, units in sets.items()}, (("english", "multilingual"),))
+    data = study_data(step, gains_result, {n: r["values"] for n, r in similarities.items()})
+    correlation = report(data, Options.of(step.methods, step.per, step.settings), step.compare)
     sources = {"gains": "gains", "similarities": {n: f"similarity/{n}" for n in similarities}, "correlations": ["correlate/1"]}
     keys = {s: f"{i:064x}" for i, s in enumerate(["gains", *sources["similarities"].values(), "correlate/1"])}
     return StudyResults("xtreme_like", gains_result, similarities, [correlation], sources, keys, sets)

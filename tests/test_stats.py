@@ -390,7 +390,9 @@ def test_settings_default_to_their_declared_values():
 
 
 def test_gains_are_run_minus_baseline_and_summary_skips_source_language():
-    rows = [{"intermediate": "nli@en", "target": "pos", "seed": s, "run": i, "baseline": i} for i, s in enumerate((1, 2))]
+    from xitt.study import GainRow
+
+    rows = [GainRow("nli@en", "pos", s, i, i) for i, s in enumerate((1, 2))]
     runs = [{"en": 0.9, "qaa": 0.6, "qab": 0.5}, {"en": 0.9, "qaa": 0.7, "qab": 0.5}]
     baselines = [{"en": 0.9, "qaa": 0.5, "qab": 0.5}, {"en": 0.8, "qaa": 0.5, "qab": 0.5}]
     table = gain_table(rows, runs, baselines)

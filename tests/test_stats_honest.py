@@ -412,3 +412,17 @@ def test_a_cluster_bootstrap_over_one_cluster_is_undefined_with_its_reason():
     ci = bootstrap_interval("spearman", [1, 2, 3, 4], [2, 1, 4, 3], 200, np.random.default_rng(0), clusters=["a"] * 4)
     assert (ci.low, ci.high, ci.method) == (None, None, "none")
     assert "at least 2 clusters" in ci.note
+
+
+def test_sets_that_share_no_task_give_no_untested_answer():
+    """compare A vs B where the sets share no task (xtreme_r's English vs translate-train names):
+    no difference is stated as an answer; the sentence says it could not be compared, and why."""
+    from xitt.stats.answer import correlation_answer, gain_answer
+
+    assert gain_answer([], 0.95, [["english", "multilingual"]]).startswith(
+        "The zero-shot gains of multilingual and english intermediate tasks could not be compared: the sets share no intermediate task")
+    untested = {"group": "pooled", "left": "english", "right": "multilingual", "method": "spearman", "similarity": "text",
+                "r_left": 0.9, "r_right": -0.97, "difference": 1.87, "p": None, "ci_low": None, "ci_high": None,
+                "reason": "the sets share 0 intermediate task(s), fewer than the 3 a paired test needs, and are too small for Fisher's z"}
+    sentence = correlation_answer([untested], 0.95)
+    assert "could not be compared" in sentence and "1.87" not in sentence and "share 0 intermediate" in sentence

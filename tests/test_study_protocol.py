@@ -352,3 +352,23 @@ def test_a_missing_dev_set_matters_only_where_weights_are_selected(tmp_path):
     program = load_program(path)
     _, coverage = restrict(program, data_probe(program))
     assert coverage.selection == {} and not any(m.split == "dev" for m in coverage.missing)
+
+
+@needs_fixtures
+def test_a_path_without_its_language_for_a_task_kept_per_language_is_an_error(tmp_path):
+    """PAWS-X keeps each language in its own folder: a `local(...)` path naming no {language}
+    would score English test data as every language's. plan stops with one clear paragraph."""
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "nolang.xitt").write_text(
+        'experiment nolang\nmodel base = hf("xlm-roberta-base")\ntasks english = hub.{mnli} @ en\n'
+        "tasks targets = hub.{pawsx} train @ en eval @ *\n"
+        f'data pawsx = local("{FIXTURES}/pawsx/en/{{split}}.tsv", dev: "dev_2k", test: "test_2k")\n'
+        "train intermediate(lr: 1e-5, epochs: 1, batch: 8)\ntrain target(lr: 1e-5, epochs: 1, batch: 8)\nseeds 1\n")
+    env = {**os.environ, "COLUMNS": "200", "HF_HUB_OFFLINE": "1"}
+    done = subprocess.run([sys.executable, "-m", "xitt.cli", "plan", "nolang.xitt"], cwd=tmp_path, env=env, capture_output=True, text=True)
+    flat = " ".join((done.stdout + done.stderr).split())
+    assert done.returncode != 0 and "Traceback" not in flat
+    assert "every language would read the same file" in flat and "write {language}" in flat

@@ -32,6 +32,7 @@ class Param:
     maximum: float | None = None
     help: str = ""
     keyed_at_default: bool = True  # False: left out of step params at its default (added after studies were cached)
+    argument: str = ""  # for a setting written as a one-value call, e.g. `permutation(n: 1000)`: the keyword of its value
 
     def problem(self, value: Any) -> str | None:
         """Why ``value`` is not acceptable, or None when it is."""
@@ -76,13 +77,13 @@ class UnknownParams(ValueError):
 
 
 def param(default: Any, *, choices: tuple[Any, ...] | None = None, minimum: float | None = None,
-          maximum: float | None = None, help: str = "", keyed_at_default: bool = True) -> Any:
+          maximum: float | None = None, help: str = "", keyed_at_default: bool = True, argument: str = "") -> Any:
     """A declared field of a ``Params`` dataclass: its default (which fixes its type), its
     limits and its help text, as a ``Param`` kept in the field's metadata.
 
     ``keyed_at_default=False`` is for a parameter added after studies were cached: at its
     default it stays out of ``to_params`` (so out of step keys), and adding it changed no key."""
-    return field(default=default, metadata={_PARAM: Param(default, choices, minimum, maximum, help, keyed_at_default)})
+    return field(default=default, metadata={_PARAM: Param(default, choices, minimum, maximum, help, keyed_at_default, argument)})
 
 
 class Params:

@@ -115,6 +115,7 @@ def restrict(program: Program, probe: Probe) -> tuple[Program, Coverage]:
             if narrowed is not None:
                 kept.append(narrowed)
         sets.append(replace(task_set, tasks=tuple(kept)))
+    _one_file_for_several_languages(program, found)
     coverage = Coverage(tuple(m for m in found.values() if m is not None), notes["target"], notes["intermediate"], selection)
     for role, what in (("intermediate", "intermediate task"), ("target", "target")):
         if not any(s.tasks for s in sets if s.role == role):
@@ -122,6 +123,30 @@ def restrict(program: Program, probe: Probe) -> tuple[Program, Coverage]:
             raise UserError(f"study {program.name} cannot run: no {what} has its data ({listed})",
                             hint="point the data statements at the files (docs/tasks.md, \"Local files\")")
     return replace(program, task_sets=tuple(sets)), coverage
+
+
+def _one_file_for_several_languages(program: Program, requested) -> None:
+    """A task whose release keeps each language in its own files (its documented path names
+    `{language}` or `{code}`), pointed at by a `local(...)` path that names neither, would read
+    the same file as every language's data: an error before anything runs, not English test
+    data scored as Japanese."""
+    from xitt.tasks.load import files_read, local
+    from xitt.tasks.registry import get
+
+    readers: dict[tuple, list[str]] = {}
+    for task, language, split in requested:
+        given = local_files(program, task)
+        example = get(task).source.local_example
+        if given is None or not ("{language}" in example or "{code}" in example):
+            continue
+        files = tuple(files_read(task, language, split, local(given.path, splits=dict(given.splits))))
+        readers.setdefault((task, split, files), []).append(language)
+    for (task, split, files), languages in readers.items():
+        if len(languages) > 1 and files:
+            raise UserError(
+                f"data {task}: every language would read the same file ({files[0]}) for its {split} split: "
+                f"{', '.join(sorted(languages))}; {task} keeps each language in its own files",
+                hint=f"write {{language}} (or {{code}}) in the path where the language goes, e.g. {get(task).source.local_example}")
 
 
 def _label(ref: TaskRef | MixRef) -> str:

@@ -17,9 +17,10 @@ from xitt.stats import adjust, coefficients, compare, correlation, partial, rank
 def gains(ctx: StepContext) -> dict:
     from xitt.stats.gains import gain_table, zero_shot_summary
 
+    step = GainsStep.from_json(ctx.params)
     runs = [a.result for a in ctx.inputs["runs"]]
     baselines = [a.result for a in ctx.inputs["baselines"]]
-    table = gain_table(ctx.params["rows"], [r["scores"] for r in runs], [b["scores"] for b in baselines])
+    table = gain_table(step.rows, [r["scores"] for r in runs], [b["scores"] for b in baselines])
     sources = {r["task"]: r["train_languages"] for r in [*runs, *baselines]}
     per_language: dict[tuple, list[float]] = defaultdict(list)
     for rec in table:
@@ -37,7 +38,7 @@ def gains(ctx: StepContext) -> dict:
         "baseline": [{"target": t, "language": lang, "score": mean(v)} for (t, lang), v in baseline_scores.items()],
         "train_languages": sources,
         "metrics": {r["task"]: r["metric"] for r in runs},
-        **({"coverage": ctx.params["coverage"]} if "coverage" in ctx.params else {}),
+        **({"coverage": dict(step.coverage)} if step.coverage else {}),
         **_unscored(runs, baselines, sources),
     }
 
@@ -49,7 +50,7 @@ def _unscored(runs: list[dict], baselines: list[dict], sources: dict) -> dict:
     return {"no_zero_shot": found} if found else {}
 
 
-def _study_data(params: dict, gain_result: dict, similarities: dict) -> "study.Data":
+def study_data(step: CorrelateStep, gain_result: dict, similarities: dict) -> "study.Data":
     """The plain tables the study needs: zero-shot gains (source languages left out),
     seed-averaged and per seed, the similarity values, the scopes ("all" and each set
     when there are several), and performance after transfer (zero-shot baseline score +
@@ -69,21 +70,21 @@ def _study_data(params: dict, gain_result: dict, similarities: dict) -> "study.D
         if b["language"] not in sources.get(b["target"], ()):
             baseline[b["target"]].append(b["score"])
     performance = {(u, t): mean(baseline[t]) + g for (u, t), g in gains.items() if baseline[t]}
-    sets = params["sets"]
+    sets = step.sets
     scopes = {"all": sorted({u for u, _ in gains}), **({name: list(units) for name, units in sets.items()} if len(sets) > 1 else {})}
     return study.Data(gains, per_language, similarities, scopes, performance, per_seed)
 
 
-@op("stats.correlate", params=CorrelateStep, helpers=[_study_data, oriented, study, correlation, resampling, coefficients, compare, adjust, partial, ranking], libraries=STATS_LIBRARIES)
+@op("stats.correlate", params=CorrelateStep, helpers=[study_data, oriented, study, correlation, resampling, coefficients, compare, adjust, partial, ranking], libraries=STATS_LIBRARIES)
 def correlate(ctx: StepContext) -> dict:
     """Correlations of each similarity with the gains, with p, CI, comparisons and ranking quality."""
-    p = ctx.params
-    similarities = {name: oriented(artifact.result)["values"] for name, artifact in zip(p["similarities"], ctx.inputs["similarities"])}
-    data = _study_data(p, ctx.inputs["gains"].result, similarities)
-    options = study.Options.of(p["methods"], p["per"], p["settings"])
+    step = CorrelateStep.from_json(ctx.params)
+    similarities = {name: oriented(artifact.result)["values"] for name, artifact in zip(step.similarities, ctx.inputs["similarities"])}
+    data = study_data(step, ctx.inputs["gains"].result, similarities)
+    options = study.Options.of(step.methods, step.per, step.settings)
     if options.partial != "none" and options.partial not in similarities:
         raise UserError(
             f"partial({options.partial}): '{options.partial}' is not a similarity of this correlate statement",
             hint=f"control for one of {', '.join(similarities)}, e.g. declare `similarity data = size(measure: size)`, correlate similarity.* and write partial(data)",
         )
-    return study.report(data, options, p["compare"])
+    return study.report(data, options, step.compare)

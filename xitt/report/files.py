@@ -16,7 +16,7 @@ from xitt.report import plots
 from xitt.report.coverage import coverage_notes
 from xitt.report.results import StudyResults, best_configurations
 from xitt.report.tables import write_tables
-from xitt.report.terminal import SIGNIFICANCE, answers, honesty_notes, top_k
+from xitt.report.terminal import SIGNIFICANCE, answers, comparison_scope, honesty_notes, top_k
 
 RESULTS_FILE = "results.json"
 
@@ -172,7 +172,7 @@ def markdown(study: StudyResults, drawn: Mapping[str, list[Path]]) -> str:
         if result["comparisons"]:
             first = result["comparisons"][0]
             lines += [f"### {first['left']} vs {first['right']} intermediate tasks", ""]
-            lines += ["r, difference, CI and p are all on the units both sets share.", ""]
+            lines += [comparison_scope(result["comparisons"]) + ".", ""]
             lines += _md_table(["similarity", "method", result["per"], f"r {first['left']}", f"r {first['right']}", "difference", "CI", "p adj"], [
                 [c["similarity"], c["method"], str(c["group"]), _fmt(c["r_left"], True), _fmt(c["r_right"], True),
                  _fmt(c["difference"], True), _ci_md(c), _fmt(c.get("p_adjusted"))] for c in result["comparisons"]])

@@ -161,6 +161,13 @@ def correlation_table(result: Mapping, width: int = WIDTH) -> RenderableType:
     return fit(title, columns, rows, width, notes, honesty_notes(result["rows"]) or None)
 
 
+def comparison_scope(comparisons) -> str:
+    """What the rows of a comparison of correlations are computed on, true of every row."""
+    if all(c.get("n_shared", 0) >= 3 for c in comparisons):
+        return "r, difference, CI and p are all on the units both sets share"
+    return "where the sets share fewer than 3 units, each r is on its own set's units (Fisher's z for independent samples, or no test)"
+
+
 def comparison_table(result: Mapping, width: int = WIDTH) -> RenderableType | None:
     """r in one intermediate set vs the other, the difference with its CI and adjusted p.
     The method goes into the title when every row shares it."""
@@ -177,7 +184,7 @@ def comparison_table(result: Mapping, width: int = WIDTH) -> RenderableType | No
     rows = [[c["similarity"], *([c["method"]] if not shared else []), str(c["group"]), _number(c["r_left"], True),
              _number(c["r_right"], True), _number(c["difference"], True), _ci(c, result, notes), _p_adjusted(c, result, notes)]
             for c in result["comparisons"]]
-    caption = "\n".join(filter(None, ["r, difference, CI and p are all on the units both sets share", honesty_notes(result["comparisons"])]))
+    caption = "\n".join(filter(None, [comparison_scope(result["comparisons"]), honesty_notes(result["comparisons"])]))
     return fit(f"does the correlation change? {first['left']} vs {first['right']} intermediate tasks{shared}", columns, rows, width, notes, caption)
 
 

@@ -6,31 +6,35 @@ it to validate `correlate ... with ...` before anything runs.
 
 from __future__ import annotations
 
-from xitt.signature import Param, Signature
+from dataclasses import dataclass
+
+from xitt.signature import Params, Signature, param
 
 METHODS: tuple[str, ...] = ("spearman", "pearson", "kendall", "weighted_tau")
 
-# settings of `correlate ... with permutation(10000), bootstrap(2000), adjust(holm)`;
-# each takes one value, written positionally
-SETTINGS: dict[str, Signature] = {
-    "permutation": {"n": Param(1000, minimum=0, maximum=1_000_000, help="resamples of the permutation test; 0: asymptotic p")},
-    "bootstrap": {"n": Param(1000, minimum=0, maximum=1_000_000, help="resamples of the bootstrap CI; 0: no CI")},
-    "adjust": {"method": Param("holm", choices=("holm", "bh", "none"), help="multiple-comparison correction")},
-    "seed": {"n": Param(0, minimum=0, help="seed of every resampling")},
-    "confidence": {"level": Param(0.95, minimum=0.5, maximum=0.999, help="level of the confidence intervals")},
-    "blocked": {"by": Param("auto", choices=("auto", "none", "target", "target_language"),
-                            help="shuffle only within a block; auto: within (target, language) for pooled rows, within a target for per-language rows")},
-    "unit": {"of": Param("seed_mean", choices=("seed_mean", "seed"),
-                         help="one row per (intermediate, target) with seed-averaged gain, or one row per seed (units move whole)")},
-    "partial": {"covariate": Param("none", help="a similarity of the statement to control for (e.g. size), or none")},
-    "alpha": {"level": Param(0.05, minimum=0.0001, maximum=0.5, help="significance level: plan and report warn where no p can reach it")},
-    "top": {"k": Param(3, minimum=1, maximum=1000, help="k of NDCG@k and Regret@k")},
-}
+
+@dataclass(frozen=True)
+class CorrelateSettings(Params):
+    """The `with` settings of `correlate ... with permutation(10000), bootstrap(2000), adjust(holm)`,
+    declared once. Each setting is a one-value call; ``argument`` is the keyword of its value
+    (`permutation(n: 10000)`). A correlate step's params hold the settings as written
+    (name -> value); ``from_params`` fills the rest with these defaults."""
+
+    permutation: int = param(1000, minimum=0, maximum=1_000_000, argument="n",
+                             help="resamples of the permutation test; 0: asymptotic p")
+    bootstrap: int = param(1000, minimum=0, maximum=1_000_000, argument="n", help="resamples of the bootstrap CI; 0: no CI")
+    adjust: str = param("holm", choices=("holm", "bh", "none"), argument="method", help="multiple-comparison correction")
+    seed: int = param(0, minimum=0, argument="n", help="seed of every resampling")
+    confidence: float = param(0.95, minimum=0.5, maximum=0.999, argument="level", help="level of the confidence intervals")
+    blocked: str = param("auto", choices=("auto", "none", "target", "target_language"), argument="by",
+                         help="shuffle only within a block; auto: within (target, language) for pooled rows, within a target for per-language rows")
+    unit: str = param("seed_mean", choices=("seed_mean", "seed"), argument="of",
+                      help="one row per (intermediate, target) with seed-averaged gain, or one row per seed (units move whole)")
+    partial: str = param("none", argument="covariate", help="a similarity of the statement to control for (e.g. size), or none")
+    alpha: float = param(0.05, minimum=0.0001, maximum=0.5, argument="level",
+                         help="significance level: plan and report warn where no p can reach it")
+    top: int = param(3, minimum=1, maximum=1000, argument="k", help="k of NDCG@k and Regret@k")
 
 
-def setting(settings: dict, name: str):
-    """The value of one `with` setting, its declared default when the program leaves it out."""
-    if name in settings:
-        return settings[name]
-    (param,) = SETTINGS[name].values()
-    return param.default
+# what the language checker binds each setting's call against: setting -> {keyword: Param}
+SETTINGS: dict[str, Signature] = {name: {p.argument: p} for name, p in CorrelateSettings.signature().items()}

@@ -34,21 +34,38 @@ def _change(row: Mapping, what: str, level: float, digits: int = 2) -> str:
             f"{d:+.{digits}f}{interval} ({level:.0%} CI{p}); {_verdict(low, high)}.{caution}")
 
 
+def _untested(row: Mapping, what: str) -> str:
+    return (f"{what} of {row['right']} and {row['left']} intermediate tasks could not be compared: "
+            f"{row.get('reason') or 'no test could be made'}.")
+
+
 def correlation_answer(comparisons: Sequence[Mapping], level: float) -> str:
-    """The sentence of the first pooled comparison of correlations with a defined difference, or ""."""
-    for row in comparisons:
-        if row["group"] == "pooled" and row.get("difference") is not None:
+    """The sentence of the first pooled comparison of correlations: its tested difference with
+    the interval, or, when no test could be made, that it could not be compared and why (a
+    difference that was not tested is never stated as an answer). "" without a pooled row."""
+    pooled = [row for row in comparisons if row["group"] == "pooled"]
+    for row in pooled:
+        if row.get("difference") is not None and (row.get("p") is not None or row.get("ci_low") is not None):
             what = (f"the pooled {_METHOD_NAMES.get(row['method'], row['method'])} correlation of "
                     f"{row['similarity']} similarity with zero-shot gain (from {row['r_left']:+.2f} to {row['r_right']:+.2f})")
             return _change(row, what, level)
-    return ""
+    return _untested(pooled[0], "The pooled correlations of similarity with gain") if pooled else ""
 
 
-def gain_answer(comparisons: Sequence[Mapping], level: float) -> str:
-    """The sentence of the pooled comparison of gains, or ""."""
+def gain_answer(comparisons: Sequence[Mapping], level: float, pairs: Sequence[Sequence[str]] = ()) -> str:
+    """The sentence of the pooled comparison of gains; when the compared sets share no
+    intermediate task (gains are compared task by task), that they could not be compared."""
     for row in comparisons:
         if row["group"] == "pooled" and row.get("difference") is not None:
             what = (f"the mean zero-shot gain over targets and languages (from {row['gain_left']:+.3f} "
                     f"to {row['gain_right']:+.3f})")
             return _change(row, what, level, digits=3)
+    compared = {(row["left"], row["right"]) for row in comparisons}
+    for left, right in pairs:
+        if (left, right) not in compared:
+            return _untested({"left": left, "right": right, "reason": NO_SHARED_TASK}, "The zero-shot gains")
     return ""
+
+
+NO_SHARED_TASK = ("the sets share no intermediate task, and gains are compared task by task "
+                  "(nli@en with nli@*: the same task in English and in other languages)")

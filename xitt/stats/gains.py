@@ -4,25 +4,35 @@ from __future__ import annotations
 
 from collections import defaultdict
 from statistics import mean, pstdev
-from typing import Mapping, Sequence
+from typing import Mapping, Protocol, Sequence
+
+
+class GainRow(Protocol):
+    """What ``gain_table`` reads of a row (``xitt.study.GainRow``)."""
+
+    intermediate: str
+    target: str
+    seed: int
+    run: int
+    baseline: int
 
 
 def gain_table(
-    rows: Sequence[Mapping], runs: Sequence[Mapping[str, float]], baselines: Sequence[Mapping[str, float]]
+    rows: Sequence[GainRow], runs: Sequence[Mapping[str, float]], baselines: Sequence[Mapping[str, float]]
 ) -> list[dict]:
     """One record per (intermediate, target, seed, language).
 
-    ``rows[i]`` names the intermediate, target and seed of ``runs[rows[i]["run"]]`` and
+    ``rows[i]`` names the intermediate, target and seed of ``runs[rows[i].run]`` and
     the index of its no-intermediate baseline in ``baselines``.
     """
     table = []
     for row in rows:
-        run, base = runs[row["run"]], baselines[row["baseline"]]
+        run, base = runs[row.run], baselines[row.baseline]
         for language in sorted(run):
             table.append({
-                "intermediate": row["intermediate"],
-                "target": row["target"],
-                "seed": row["seed"],
+                "intermediate": row.intermediate,
+                "target": row.target,
+                "seed": row.seed,
                 "language": language,
                 "score": run[language],
                 "baseline": base[language],

@@ -93,10 +93,10 @@ def planned(per: str, methods: Sequence[str], measures: int, settings: dict, sco
     smallest p its permutation test can reach, that floor after the statement's adjustment
     over all its tests, and a warning when either is above alpha. ``scopes`` maps a set
     to its number of intermediate units; ``zero_shot`` each target to its zero-shot languages."""
-    from xitt.stats import setting
+    from xitt.stats import CorrelateSettings
 
-    resamples, alpha, method = setting(settings, "permutation"), setting(settings, "alpha"), setting(settings, "adjust")
-    blocked = setting(settings, "blocked")
+    written = CorrelateSettings.from_params(settings)
+    resamples, alpha, method, blocked = written.permutation, written.alpha, written.adjust, written.blocked
     blocked = {"pooled": "target_language", "language": "target"}.get(per, "none") if blocked == "auto" else blocked
     rows = []
     for scope, units in scopes.items():

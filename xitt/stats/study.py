@@ -18,7 +18,7 @@ from typing import Iterator, Mapping, Sequence
 
 import numpy as np
 
-from xitt.stats import setting
+from xitt.stats import CorrelateSettings
 from xitt.stats.adjust import adjust
 from xitt.stats.answer import correlation_answer, gain_answer
 from xitt.stats.coefficients import coefficient, undefined_reason
@@ -61,8 +61,9 @@ class Options:
     @classmethod
     def of(cls, methods: Sequence[str], per: str, settings: Mapping) -> "Options":
         """From a correlate step's params; a setting the program leaves out takes its declared default."""
+        written = CorrelateSettings.from_params(dict(settings))
         named = {f.name: f.metadata["setting"] for f in fields(cls) if "setting" in f.metadata}
-        return cls(tuple(methods), per, **{name: setting(dict(settings), key) for name, key in named.items()})
+        return cls(tuple(methods), per, **{name: getattr(written, key) for name, key in named.items()})
 
     @property
     def blocking(self) -> str:
@@ -262,7 +263,8 @@ def _difference_test(method, left, right, a, b, clusters, options: Options) -> d
     if method != "weighted_tau" and min(a["n"], b["n"]) > 4 and abs(a["r"]) < 1 and abs(b["r"]) < 1:
         t = fisher_z(a["r"], a["n"], b["r"], b["n"], method)
         return {**common, "test": "fisher z (independent samples)", "z": t.z, "p": t.p}
-    return {**common, "test": "none", "p": None, "reason": "the sets share fewer than 3 units and are too small for Fisher's z"}
+    return {**common, "test": "none", "p": None,
+            "reason": f"the sets share {len(left)} intermediate task(s), fewer than the 3 a paired test needs, and are too small for Fisher's z"}
 
 
 def gain_comparisons(data: Data, options: Options, pairs: Sequence[Sequence[str]]) -> list[dict]:
@@ -417,7 +419,7 @@ def report(data: Data, options: Options, compare: Sequence[Sequence[str]] = ()) 
     if not options.methods:
         gains = gain_comparisons(data, options, compare)
         return {"per": "target", "kind": "gains", "adjust": options.adjust, "alpha": options.alpha, "confidence": options.level,
-                "rows": [], "comparisons": [], "gain_comparisons": gains, "answer": gain_answer(gains, options.level)}
+                "rows": [], "comparisons": [], "gain_comparisons": gains, "answer": gain_answer(gains, options.level, compare)}
     rows = correlation_rows(data, options)
     comparisons = set_comparisons(data, options, compare, rows)
     return {
