@@ -406,8 +406,10 @@ def test_a_written_value_wins_over_the_tasks_registered_default(tmp_path):
     assert (pawsx["train"]["epochs"], pawsx["train"]["max_length"]) == (3, 64)
     settings = TrainSettings.from_params(dict(pawsx["train"]), seed=pawsx["seed"])
     assert (settings.epochs, settings.max_length) == (3, 64)  # what the training loop is given
-    # the intermediate phase wrote nothing: it takes each task's registered values
+    # the intermediate phase wrote nothing: it takes each task's registered values, jiant's
+    # learning rate among them (not the toy world's 5e-4)
     assert steps["intermediate/squad_v1@en/seed=1"].params["train"]["max_length"] == 384
+    assert steps["intermediate/squad_v1@en/seed=1"].params["train"]["lr"] == 1e-5
     # a --set is written too
     path = tmp_path / "study.xitt"
     path.write_text(REAL_STUDY)

@@ -233,12 +233,13 @@ class _Data:
 
 
 def _benchmark_train(train: dict, task: str, written: frozenset[str]) -> dict:
-    """A real task's training params: epochs and max length the study did not write take the
-    benchmark's (jiant's recipe: PAWS-X 5 epochs, POS and NER 10, QA 384 tokens); a written
-    value always wins, even one equal to the language's default."""
+    """A real task's training params: learning rate, epochs and max length the study did not
+    write take the benchmark's (jiant's recipe: lr 1e-5, PAWS-X 5 epochs, POS and NER 10, QA
+    384 tokens), not the toy world's defaults; a written value always wins, even one equal to
+    the language's default."""
     hyper = real_task(task).hyper
     filled = dict(train)
-    for name, value in (("epochs", hyper.epochs), ("max_length", hyper.max_length)):
+    for name, value in (("lr", hyper.lr), ("epochs", hyper.epochs), ("max_length", hyper.max_length)):
         if name not in written and value:
             filled[name] = int(value) if float(value).is_integer() else value
     return filled
