@@ -253,5 +253,5 @@ def test_a_killed_submitter_loses_nothing_and_a_detached_run_finishes_the_study(
     capsys.readouterr()
     assert main(["status", str(path)]) == 0
     out = " ".join(capsys.readouterr().out.split())
-    assert f"driver job {driver_job} of tiny: COMPLETED" in out and "experiment: 15 cached" in out
+    assert f"driver job {driver_job} of tiny: COMPLETED" in out and "experiment steps: 15 cached, 0 to run" in out
 

@@ -367,7 +367,8 @@ def cmd_status(args: argparse.Namespace, console: Console) -> int:
     table.add_row("[bold]all[/]", str(found.artifacts), "", _size(found.bytes))
     console.print(table)
     if found.experiment:
-        console.print("experiment: " + ", ".join(f"{n} {state}" for state, n in found.experiment.items()))
+        said = {"cached": "cached", "run": "to run", "may run": "may run", "failed": "failed"}
+        console.print("experiment steps: " + ", ".join(f"{found.experiment.get(state, 0)} {word}" for state, word in said.items()))
     for step_id, failure in found.failures.items():
         console.print(f"[red]failed[/] {step_id}: {failure['error']} (log: {failure['log']})")
     for key, trouble in found.corrupt.items():
