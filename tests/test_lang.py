@@ -1046,3 +1046,13 @@ def test_a_byte_order_mark_is_accepted_and_snippets_count_lines_as_the_parser(tm
         load_program(path)
     error = caught.value.errors[0] if isinstance(caught.value, ProgramErrors) else caught.value
     assert error.location.line == 3 and "sede" in rendered(error)
+
+
+def test_fmt_reads_a_bom_from_stdin_as_check_reads_it_from_a_file():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "xitt.cli", "fmt", "-"], input="\ufeffexperiment bom\n",
+                          capture_output=True, text=True, encoding="utf-8")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "experiment bom\n"

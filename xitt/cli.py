@@ -423,7 +423,7 @@ def cmd_fmt(args: argparse.Namespace, console: Console) -> int:
     from xitt.lang.format import fmt, format_file
 
     if args.files == ["-"]:  # editors: stdin to stdout
-        sys.stdout.write(fmt(sys.stdin.read(), "<stdin>"))
+        sys.stdout.write(fmt(sys.stdin.read().removeprefix("\ufeff"), "<stdin>"))  # a BOM, as files may have
         return 0
     changed = [name for name in args.files if format_file(name, write=not args.check)]
     for name in changed:
