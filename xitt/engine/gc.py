@@ -8,7 +8,7 @@ from typing import Sequence
 
 from xitt.engine.plan import PlannedStep
 from xitt.engine.registry import get_op
-from xitt.engine.store import Store
+from xitt.engine.store import KEPT_WHEN_PRUNED, Store
 
 
 @dataclass
@@ -64,7 +64,7 @@ def collect(plans: Sequence[Sequence[PlannedStep]], store: Store, retention: boo
     if retention:
         for key in prunable(plans) - set(result.remove):
             record = store.record(key)
-            result.prune[key] = sum(size for name, (size, _) in record["files"].items() if name not in ("result.json", "meta.json"))
+            result.prune[key] = sum(size for name, (size, _) in record["files"].items() if name not in KEPT_WHEN_PRUNED)
     return result
 
 
