@@ -36,12 +36,19 @@ def captured(path: Path | None) -> Iterator[None]:
         for fd in fds:
             os.dup2(log.fileno(), fd)
         handlers = _console_handlers()
+        # records that propagate to the root logger reach the log too, also where the root
+        # already has handlers of its own (a test runner's, an application's): logging's
+        # last-resort handler, which writes to sys.stderr, fires only on a root without any
+        root, here = logging.getLogger(), logging.StreamHandler(text)
         try:
             for handler in handlers:
                 _point(handler, text)
+            if root.handlers and not any(type(h) is logging.StreamHandler for h in root.handlers):
+                root.addHandler(here)
             with contextlib.redirect_stdout(text), contextlib.redirect_stderr(text):
                 yield
         finally:
+            root.removeHandler(here)
             for handler, stream in handlers.items():
                 _point(handler, stream)
             _flush()
