@@ -144,9 +144,12 @@ def _cache() -> _FileCache:
 
 
 def _roots() -> tuple[Path, ...]:
-    """Where modules are looked for: sys.path entries, as now (a copy of the package on
-    PYTHONPATH is what is hashed, as it is what runs)."""
-    return tuple(Path(p or ".").resolve() for p in sys.path if not p.endswith(".zip"))
+    """Where modules are looked for: first the folder the running ``xitt`` package was
+    imported from (an editable install is found through an import hook, not through
+    ``sys.path``, and the current directory must not decide what is hashed), then sys.path
+    entries (a copy of the package on PYTHONPATH is what is hashed, as it is what runs)."""
+    package = Path(sys.modules[__name__.split(".")[0]].__file__).resolve().parent.parent
+    return (package, *(Path(p or ".").resolve() for p in sys.path if not p.endswith(".zip")))
 
 
 @lru_cache(maxsize=None)
