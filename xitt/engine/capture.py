@@ -13,7 +13,6 @@ import contextlib
 import io
 import logging
 import os
-import stat
 import sys
 from pathlib import Path
 from typing import IO, Iterator
@@ -73,14 +72,10 @@ def _point(handler: logging.StreamHandler, stream: IO[str]) -> None:
 
 
 def _console(stream: IO[str]) -> bool:
-    """Whether ``stream`` is a console or a stand-in for one (a terminal, a pipe, a stream with
-    no descriptor or a closed one), not a regular file someone chose to log to."""
-    if any(stream is s for s in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__)):
-        return True
-    try:
-        return not stat.S_ISREG(os.fstat(stream.fileno()).st_mode)
-    except (AttributeError, ValueError, OSError, io.UnsupportedOperation):
-        return True
+    """Whether a plain StreamHandler's ``stream`` counts as the console: always, since files
+    are logged to with ``FileHandler``. A stale stand-in for stderr (a test runner's capture
+    file, a notebook's stream, since replaced or closed) may well be a regular file on disk."""
+    return stream is not None
 
 
 def _flush() -> None:
